@@ -1,0 +1,82 @@
+package io.bgfetch.cli;
+
+import io.bgfetch.client.DaemonException;
+import io.bgfetch.protocol.ExitCodes;
+import java.io.IOException;
+import picocli.CommandLine;
+
+/**
+ * Builds the picocli command line, for {@code main} and for tests alike, with the one place
+ * where errors become a single {@code bgfetch: } line on stderr and an exit code. No stack
+ * trace reaches the user (set BGFETCH_DEBUG=1 to see one).
+ */
+public final class Cli {
+    /** The contract's exit statuses, as shown in every command's help and man page. */
+    static final String[] EXIT_CODES = {
+        "0:done; with --wait, the fetch succeeded",
+        "1:with --wait, the fetch failed or was aborted; abort/pause/resume of a fetch not in a state to take it",
+        "2:usage error: bad option, bad URL, bad size or duration",
+        "3:no such fetch, or no such record (or no body to give)",
+        "4:conflict: a fetch with that ID is active (or finished, without --replace)",
+        "5:the daemon cannot be reached or started",
+        "6:a local I/O error (cannot write the output file, ...)",
+    };
+
+    private Cli() {
+    }
+
+    public static CommandLine create() {
+        CommandLine cl = new CommandLine(new BgfetchCommand());
+        documentExitCodes(cl);
+        cl.setParameterExceptionHandler(Cli::usageError);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine));
+        return cl;
+    }
+
+    /** Every command's help and man page lists the same exit statuses. */
+    private static void documentExitCodes(CommandLine cl) {
+        java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+        for (String line : EXIT_CODES) {
+            int colon = line.indexOf(':');
+            codes.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(codes);
+        cl.getSubcommands().values().forEach(Cli::documentExitCodes);
+    }
+
+    private static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String command = cl.getCommandSpec().qualifiedName();
+        cl.getErr().println("bgfetch: " + oneLine(ex.getMessage()) + " (see '" + command + " --help')");
+        cl.getErr().flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int failure(Exception ex, CommandLine cl) {
+        int code;
+        String message;
+        if (ex instanceof CliException e) {
+            code = e.exitCode();
+            message = e.getMessage();
+        } else if (ex instanceof DaemonException e) {
+            code = e.exitCode();
+            message = e.getMessage();
+        } else if (ex instanceof IOException e) {
+            code = ExitCodes.LOCAL_IO;
+            message = e.getMessage();
+        } else {
+            code = ExitCodes.FAILED;
+            message = "internal error: " + ex;
+        }
+        cl.getErr().println("bgfetch: " + oneLine(message));
+        if (System.getenv("BGFETCH_DEBUG") != null) {
+            ex.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return code;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "failed" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}

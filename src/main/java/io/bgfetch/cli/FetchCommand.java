@@ -1,0 +1,188 @@
+package io.bgfetch.cli;
+
+import io.bgfetch.cli.options.ByteSizeConverter;
+import io.bgfetch.cli.options.DurationConverter;
+import io.bgfetch.cli.options.HttpUrl;
+import io.bgfetch.cli.options.RegistrationId;
+import io.bgfetch.cli.options.RequestListParser;
+import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.Registration;
+import io.bgfetch.protocol.Request;
+import io.bgfetch.protocol.RequestSpec;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bgfetch fetch}: registers a batch with the daemon and returns once it is durably accepted. */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = {
+            "Register a fetch: hand ID's requests to the daemon, which downloads them in the background "
+                + "(resuming after network loss, daemon kills and reboots). Returns as soon as the daemon has "
+                + "durably accepted it, or with --wait when it ends.",
+            "",
+            "Sizes: a bare number is bytes; K M G T and KiB MiB GiB TiB are powers of 1024; KB MB GB TB are "
+                + "powers of 1000. Durations: 500ms, 30s, 10m, 2h, 7d."
+        })
+final class FetchCommand extends ClientCommand {
+    private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+:.*");
+    private static final Pattern METHOD = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Your name for the fetch: any text up to 200 characters, no control characters.")
+    String id;
+
+    @Parameters(index = "1..*", paramLabel = "URL", arity = "0..*", description = "http or https URLs to download.")
+    List<String> urls = new ArrayList<>();
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "More requests, one per line ('-' reads stdin): URL [integrity=sha256-<base64>] "
+                    + "[sha256=<hex>] [out=<file name>]; blank lines and # comments are ignored.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = {"-t", "--title"}, paramLabel = "TEXT", description = "Title shown in status and notifications.")
+    String title;
+
+    @Option(names = "--icon", paramLabel = "FILE", description = "Icon for notifications.")
+    Path icon;
+
+    @Option(names = "--download-total", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Expected total bytes of all responses; more fails the fetch (download-total-exceeded).")
+    long downloadTotal;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'", description = "Request header for every request (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-X", "--method"}, paramLabel = "METHOD", description = "Request method (default GET, or POST with --upload).")
+    String method;
+
+    @Option(names = "--upload", paramLabel = "FILE", description = "Send FILE as the request body (counted in uploaded/uploadTotal).")
+    Path upload;
+
+    @Option(names = "--dest", paramLabel = "DIR",
+            description = "On success, place each body at DIR/<name> (name from out=, else the URL's last path segment), atomically.")
+    Path dest;
+
+    @Option(names = "--on-success", paramLabel = "CMD", description = "Run CMD (/bin/sh -c) in the daemon when the fetch succeeds.")
+    String onSuccess;
+
+    @Option(names = "--on-fail", paramLabel = "CMD", description = "Run CMD when the fetch fails (not when aborted).")
+    String onFail;
+
+    @Option(names = "--on-abort", paramLabel = "CMD", description = "Run CMD when the fetch is aborted.")
+    String onAbort;
+
+    @Option(names = "--notify", description = "Desktop notification on completion, where the desktop offers one.")
+    boolean desktopNotify;
+
+    @Option(names = {"-w", "--wait"}, description = "Stay until the fetch ends (and its --dest files are in place), "
+            + "with live progress on a terminal; exit with its result.")
+    boolean waitForEnd;
+
+    @Option(names = "--replace", description = "Replace a finished fetch with the same ID (its records are deleted).")
+    boolean replace;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "Requests transferred at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "1",
+            description = "Connections per request, for servers that accept ranges (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--limit-rate", paramLabel = "RATE", converter = ByteSizeConverter.class,
+            description = "Bandwidth cap for this fetch, per second (500K, 10M).")
+    long limitRate;
+
+    @Option(names = "--retry-for", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+            description = "How long transient errors are retried before the fetch fails (default: ${DEFAULT-VALUE}).")
+    Duration retryFor;
+
+    @Override
+    public Integer call() throws IOException {
+        Request.Fetch request = buildRequest();
+        Object data = client().call(request);
+        Registration reg = registration(data);
+        if (waitForEnd) {
+            return new FetchWaiter(this).await(reg.id());
+        }
+        if (json()) {
+            printJson(data);
+        } else {
+            out().println("queued " + reg.id() + " (" + reg.requests() + (reg.requests() == 1 ? " request)" : " requests)"));
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Checks everything locally, so that bad input registers nothing. */
+    private Request.Fetch buildRequest() {
+        try {
+            RegistrationId.validate(id);
+            List<RequestSpec> specs = new ArrayList<>();
+            for (String url : urls) {
+                specs.add(new RequestSpec(HttpUrl.require(url), null, null));
+            }
+            for (String input : inputs) {
+                specs.addAll(readInput(input));
+            }
+            if (specs.isEmpty()) {
+                throw usage("no requests: give at least one URL or an --input file");
+            }
+            for (String h : headers) {
+                if (!HEADER.matcher(h).matches()) {
+                    throw usage("invalid header '" + h + "' (expected 'Name: value')");
+                }
+            }
+            if (method != null && !METHOD.matcher(method).matches()) {
+                throw usage("invalid method '" + method + "'");
+            }
+            if (jobs < 1 || connections < 1) {
+                throw usage("--jobs and --connections take a number of at least 1");
+            }
+            String uploadPath = null;
+            if (upload != null) {
+                if (!Files.isReadable(upload) || Files.isDirectory(upload)) {
+                    throw usage("cannot read the upload file " + upload);
+                }
+                uploadPath = upload.toAbsolutePath().toString();
+            }
+            if (icon != null && !Files.isReadable(icon)) {
+                throw usage("cannot read the icon " + icon);
+            }
+            return new Request.Fetch(id, title, icon == null ? null : icon.toAbsolutePath().toString(), specs,
+                    downloadTotal, headers, method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
+                    uploadPath, dest == null ? null : dest.toAbsolutePath().normalize().toString(),
+                    onSuccess, onFail, onAbort, desktopNotify, replace, jobs, connections, limitRate,
+                    retryFor.toMillis());
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private List<RequestSpec> readInput(String input) {
+        try {
+            if ("-".equals(input)) {
+                Reader in = new InputStreamReader(System.in, StandardCharsets.UTF_8);
+                return RequestListParser.parse(in, "stdin");
+            }
+            Path file = Path.of(input);
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return RequestListParser.parse(in, input);
+            }
+        } catch (IOException e) {
+            throw usage("cannot read the input file " + input + ": " + e.getMessage());
+        }
+    }
+
+    private static CliException usage(String message) {
+        return new CliException(ExitCodes.USAGE, message);
+    }
+}

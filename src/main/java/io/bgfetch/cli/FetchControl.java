@@ -1,0 +1,29 @@
+package io.bgfetch.cli;
+
+import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.Registration;
+import io.bgfetch.protocol.Request;
+import picocli.CommandLine.Parameters;
+
+/** The shape shared by abort, pause and resume: one ID, one request, the registration after it. */
+abstract class FetchControl extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "The fetch.")
+    String id;
+
+    abstract Request request(String id);
+
+    abstract String doneWord();
+
+    @Override
+    public Integer call() {
+        Object data = client().call(request(id));
+        if (json()) {
+            printJson(data);
+        } else {
+            Registration r = registration(data);
+            out().println(doneWord() + " " + r.id());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

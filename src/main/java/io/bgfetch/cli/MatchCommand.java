@@ -1,0 +1,186 @@
+package io.bgfetch.cli;
+
+import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.RecordInfo;
+import io.bgfetch.protocol.Request;
+import io.bgfetch.tui.HumanFormat;
+import io.bgfetch.tui.TextTable;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bgfetch match}: reads stored responses. The body is copied straight from the store's
+ * file; while it is still arriving the daemon says how far it is readable and this follows.
+ */
+@Command(name = "match", mixinStandardHelpOptions = true,
+        description = {
+            "Read a stored response: with a URL, write that record's body to stdout (or -o FILE), following it "
+                + "while it is still arriving; without one (or with --all), list every record of the fetch.",
+            "A record with no body to give (failed, aborted, or still arriving with --no-wait) exits 3 with nothing on stdout."
+        })
+final class MatchCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "The fetch.")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "URL", arity = "0..1", description = "The request's URL.")
+    String url;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the body to FILE instead of stdout.")
+    Path output;
+
+    @Option(names = "--path", description = "Print the stored body's file path instead of the body.")
+    boolean path;
+
+    @Option(names = "--headers", description = "Print the status line and headers (on stderr with a body; alone with --json).")
+    boolean headers;
+
+    @Option(names = "--ignore-search", description = "Ignore the query string when matching the URL.")
+    boolean ignoreSearch;
+
+    @Option(names = "--no-wait", description = "Fail (exit 3) instead of waiting for a body that is still arriving.")
+    boolean noWait;
+
+    @Option(names = "--all", description = "List every record (matchAll), even with a URL.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+        if (url == null || all) {
+            return matchAll();
+        }
+        RecordInfo r = record(client().call(new Request.Match(id, url, ignoreSearch)));
+        if (json()) {
+            printJson(r.toJson());
+            return ExitCodes.OK;
+        }
+        if (r.isFailed()) {
+            throw noBody(r, "it failed" + (r.error().isEmpty() ? "" : ": " + r.error()));
+        }
+        if (!r.isDone() && noWait) {
+            throw noBody(r, "it is still arriving (--no-wait)");
+        }
+        if (path) {
+            RecordInfo done = r.isDone() ? r : follow(null);
+            out().println(done.path());
+            out().flush();
+            return ExitCodes.OK;
+        }
+        writeBody(r);
+        return ExitCodes.OK;
+    }
+
+    private int matchAll() {
+        Object data = client().call(new Request.Records(id));
+        List<RecordInfo> records = ((List<?>) data).stream().map(ClientCommand::record).toList();
+        if (json()) {
+            printJson(records.stream().map(RecordInfo::toJson).toList());
+            return ExitCodes.OK;
+        }
+        TextTable table = new TextTable("URL", "STATE", "STATUS", "SIZE").align(2, TextTable.Align.RIGHT)
+                .align(3, TextTable.Align.RIGHT);
+        for (RecordInfo r : records) {
+            table.row(r.url(), r.state(), r.status() == 0 ? "" : Integer.toString(r.status()),
+                    HumanFormat.bytes(r.isDone() ? r.downloaded() : r.downloaded()));
+        }
+        out().print(table.render());
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    /** Copies the body to stdout or -o; while it arrives, copies each newly readable part. */
+    private void writeBody(RecordInfo first) {
+        try (OutputStream sink = output != null ? Files.newOutputStream(output) : new FileOutputStream(FileDescriptor.out);
+             WritableByteChannel target = Channels.newChannel(sink)) {
+            if (first.isDone()) {
+                printHeaders(first);
+                copy(Path.of(first.path()), 0, first.downloaded(), target);
+            } else {
+                follow(target);
+            }
+            sink.flush();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_IO, "cannot write " + (output != null ? output : "to stdout") + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Follows a record until it ends, copying what becomes readable to {@code target} when
+     * given. Returns the final record; a failure is exit 3.
+     */
+    private RecordInfo follow(WritableByteChannel target) {
+        long[] copied = {0};
+        boolean[] headersShown = {false};
+        RecordInfo[] last = new RecordInfo[1];
+        client().stream(new Request.Follow(id, url, ignoreSearch), data -> {
+            RecordInfo r = record(data);
+            last[0] = r;
+            if (!headersShown[0] && r.status() != 0 && target != null) {
+                printHeaders(r);
+                headersShown[0] = true;
+            }
+            if (target != null && r.path() != null && !r.isFailed()) {
+                long readable = r.isDone() ? r.downloaded() : r.available();
+                if (readable < copied[0]) {
+                    throw new CliException(ExitCodes.FAILED, "the body changed on the server and started again; run match again");
+                }
+                try {
+                    copy(Path.of(r.path()), copied[0], readable - copied[0], target);
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.LOCAL_IO, "cannot write the body: " + e.getMessage());
+                }
+                copied[0] = readable;
+            }
+            return true;
+        });
+        RecordInfo end = last[0];
+        if (end == null || end.isFailed()) {
+            throw noBody(end, end == null ? "the daemon ended the stream" : "it failed: " + end.error());
+        }
+        return end;
+    }
+
+    private void printHeaders(RecordInfo r) {
+        if (!headers) {
+            return;
+        }
+        err().println("HTTP/1.1 " + r.status() + (r.statusText().isEmpty() ? "" : " " + r.statusText()));
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            err().println(h.getKey() + ": " + h.getValue());
+        }
+        err().println();
+        err().flush();
+    }
+
+    private static void copy(Path file, long from, long count, WritableByteChannel target) throws IOException {
+        if (count <= 0) {
+            return;
+        }
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long done = 0;
+            while (done < count) {
+                long n = in.transferTo(from + done, count - done, target);
+                if (n <= 0) {
+                    throw new IOException("the stored body " + file + " is shorter than recorded");
+                }
+                done += n;
+            }
+        }
+    }
+
+    private CliException noBody(RecordInfo r, String why) {
+        return new CliException(ExitCodes.NOT_FOUND, "no body for " + (r == null ? url : r.url()) + ": " + why);
+    }
+}

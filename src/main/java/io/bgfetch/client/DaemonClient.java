@@ -1,0 +1,87 @@
+package io.bgfetch.client;
+
+import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.Reply;
+import io.bgfetch.protocol.Request;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The CLI's one way to the daemon: send a request, get the reply. Starts a daemon when none
+ * answers (except for {@link #callIfRunning}, used where starting one would be wrong).
+ * A failed reply becomes a {@link DaemonException} carrying the daemon's exit code.
+ */
+public final class DaemonClient {
+    private final BgfetchHome home;
+    private final String version;
+
+    public DaemonClient(BgfetchHome home, String version) {
+        this.home = home;
+        this.version = version;
+    }
+
+    public BgfetchHome home() {
+        return home;
+    }
+
+    /** Sends one request, starting the daemon if needed, and returns the reply's data. */
+    public Object call(Request request) {
+        try (Connection c = new DaemonStarter(home).connectOrStart(version)) {
+            return exchange(c, request);
+        }
+    }
+
+    /** Like {@link #call} but never starts a daemon: empty when none is running. */
+    public Optional<Object> callIfRunning(Request request) {
+        Connection c;
+        try {
+            c = Connection.open(home.socket(), version);
+        } catch (IOException notRunning) {
+            return Optional.empty();
+        }
+        try (c) {
+            return Optional.ofNullable(exchange(c, request));
+        }
+    }
+
+    /**
+     * Sends a streaming request and hands each reply's data to {@code onData} until the daemon
+     * sends its last reply or {@code onData} returns false.
+     */
+    public void stream(Request request, Predicate<Object> onData) {
+        try (Connection c = new DaemonStarter(home).connectOrStart(version)) {
+            c.send(request);
+            while (true) {
+                Reply reply = c.receive();
+                if (!reply.ok()) {
+                    throw new DaemonException(reply.exitCode(), reply.error());
+                }
+                if (!onData.test(reply.data()) || reply.last()) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    private Object exchange(Connection c, Request request) {
+        try {
+            c.send(request);
+            Reply reply = c.receive();
+            if (!reply.ok()) {
+                throw new DaemonException(reply.exitCode(), reply.error());
+            }
+            return reply.data();
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    private DaemonException lost(IOException e) {
+        return new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
+                "lost the connection to the daemon (" + e.getMessage() + "); see " + home.logFile(), e);
+    }
+}

@@ -1,0 +1,127 @@
+package io.bgfetch.client;
+
+import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.protocol.ExitCodes;
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a daemon for a home, detached from the caller: through {@code setsid} it gets its own
+ * session and no controlling terminal; stdin is /dev/null and stdout/stderr go to the home's
+ * log, so closing the terminal or killing the shell does not touch it.
+ *
+ * <p>Racing clients serialise on the home's spawn lock and re-check for a daemon under it, so
+ * twenty clients start one daemon. The daemon's own lock is the final guard: a second daemon
+ * that somehow starts exits at once.
+ */
+final class DaemonStarter {
+    private static final long START_TIMEOUT_MILLIS = 30_000;
+
+    private final BgfetchHome home;
+
+    DaemonStarter(BgfetchHome home) {
+        this.home = home;
+    }
+
+    /** Returns a connection to a daemon for the home, starting one if none answers. */
+    Connection connectOrStart(String version) {
+        try {
+            return Connection.open(home.socket(), version);
+        } catch (IOException notRunning) {
+            // start one below
+        }
+        try {
+            home.create();
+            Path lockFile = PrivateFiles.file(home.spawnLock());
+            try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                 FileLock ignored = lockChannel.lock()) {
+                try {
+                    return Connection.open(home.socket(), version);
+                } catch (IOException stillNotRunning) {
+                    Process daemon = spawn();
+                    return awaitSocket(daemon, version);
+                }
+            }
+        } catch (IOException e) {
+            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
+                    "cannot start the daemon in " + home.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Process spawn() throws IOException {
+        Path log = PrivateFiles.file(home.logFile());
+        List<String> command = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
+            command.add("setsid");
+        }
+        command.add(javaBinary());
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
+        command.add("-cp");
+        command.add(absoluteClassPath());
+        command.addAll(List.of("io.bgfetch.Main", "daemon", "run"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(home.root().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("BGFETCH_HOME", home.root().toString());
+        return pb.start();
+    }
+
+    private Connection awaitSocket(Process daemon, String version) throws IOException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        long pause = 10;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                return Connection.open(home.socket(), version);
+            } catch (IOException notYet) {
+                if (!daemon.isAlive() && daemon.exitValue() != 0) {
+                    throw new IOException("it exited at once (" + lastLogLine() + ")");
+                }
+            }
+            sleep(pause);
+            pause = Math.min(pause * 2, 100);
+        }
+        throw new IOException("it did not answer within " + START_TIMEOUT_MILLIS / 1000 + " s; see " + home.logFile());
+    }
+
+    private String lastLogLine() {
+        try {
+            List<String> lines = Files.readAllLines(home.logFile(), StandardCharsets.UTF_8);
+            return lines.isEmpty() ? "see " + home.logFile() : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "see " + home.logFile();
+        }
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static String absoluteClassPath() {
+        List<String> parts = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            parts.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, parts);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "interrupted while starting the daemon");
+        }
+    }
+}

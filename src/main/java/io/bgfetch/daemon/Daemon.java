@@ -1,0 +1,152 @@
+package io.bgfetch.daemon;
+
+import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.RecordRow;
+import io.bgfetch.transfer.HttpTransport;
+import io.bgfetch.transfer.TransferFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The worker daemon's life: take the home's lock (one daemon per home), open the store, listen
+ * on the socket, resume every unfinished fetch from its stored bytes, and on {@code daemon stop}
+ * or SIGTERM stop gracefully: every transfer saves its progress before the process exits.
+ */
+public final class Daemon {
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
+    private final BgfetchHome home;
+    private final String version;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private DaemonLock lock;
+    private FetchStore store;
+    private HttpTransport http;
+    private Scheduler scheduler;
+    private SocketServer server;
+
+    private Daemon(BgfetchHome home, String version) {
+        this.home = home;
+        this.version = version;
+    }
+
+    /** Runs a daemon in this process until it is told to stop; returns the process exit code. */
+    public static int run(BgfetchHome home, String version) {
+        Daemon d = new Daemon(home, version);
+        try {
+            home.create();
+            d.lock = DaemonLock.tryAcquire(home.daemonLock());
+            if (d.lock == null) {
+                System.err.println("bgfetch: a daemon is already running for " + home.root());
+                return ExitCodes.CONFLICT;
+            }
+            d.start();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bgfetch: the daemon cannot start: " + e.getMessage());
+            Log.error("cannot start", e);
+            d.stop();
+            return ExitCodes.DAEMON_UNAVAILABLE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "bgfetch-shutdown"));
+        try {
+            d.stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        d.stop();
+        return ExitCodes.OK;
+    }
+
+    private void start() throws IOException {
+        Files.writeString(PrivateFiles.file(home.pidFile()), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+        DaemonSettings settings = DaemonSettings.fromEnvironment(System.getenv());
+        store = FetchStore.open(home.database());
+        BodyPaths paths = new BodyPaths(PrivateFiles.directories(home.storeDir()));
+        StorageBudget budget = new StorageBudget(home.storeDir(), settings.quotaBytes());
+        reserveStoredBodies(budget);
+        http = new HttpTransport(settings.transfer(), version);
+        HookRunner hooks = new HookRunner(store, home.root(), home.logFile());
+        DaemonContext ctx = new DaemonContext(home, version, settings, store, http, paths, budget,
+                new FetchEnding(store, paths, budget, hooks));
+        scheduler = new Scheduler(ctx);
+        RequestHandler handler = new RequestHandler(ctx, scheduler, stopRequested::countDown);
+        server = SocketServer.bind(home.socket(), handler, version);
+        linkSocketIntoHome();
+        server.serveInBackground();
+        Log.info("daemon " + version + " started (pid " + ProcessHandle.current().pid() + ", socket " + home.socket() + ")");
+        for (FetchRow f : store.withPendingHooks()) {
+            hooks.fire(f);
+        }
+        scheduler.resumeUnfinished();
+    }
+
+    /** Bodies already stored count against the quota. */
+    private void reserveStoredBodies(StorageBudget budget) {
+        for (FetchRow f : store.list(true)) {
+            for (RecordRow r : store.records(f.key())) {
+                if (!"failed".equals(r.state()) && r.size() > 0) {
+                    try {
+                        budget.reserve(f.key(), r.idx(), r.size());
+                    } catch (TransferFailure.Permanent overQuota) {
+                        // already stored: it stays, and new bodies will not fit
+                    }
+                }
+            }
+        }
+    }
+
+    /** For a long home the socket lives elsewhere; a link in the home shows where. */
+    private void linkSocketIntoHome() {
+        if (!home.socketOutsideHome()) {
+            return;
+        }
+        Path link = home.root().resolve("daemon.sock");
+        try {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, home.socket());
+        } catch (IOException | UnsupportedOperationException e) {
+            Log.info("no daemon.sock link in the home: " + e.getMessage());
+        }
+    }
+
+    /** Idempotent graceful stop: called by the stop request, SIGTERM's hook, or a failed start. */
+    private void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (scheduler != null) {
+            scheduler.stopAll(SHUTDOWN_WAIT);
+        }
+        if (http != null) {
+            try {
+                http.close();
+            } catch (IOException ignored) {
+                // exiting
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (lock != null) {
+            try {
+                Files.deleteIfExists(home.pidFile());
+                lock.close();
+            } catch (IOException ignored) {
+                // the kernel drops the lock at exit anyway
+            }
+            Log.info("daemon stopped");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.bgfetch.daemon;
+
+import io.bgfetch.store.RecordRow;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Places a successful fetch's bodies under {@code --dest}. Each file is first made complete
+ * under a hidden temporary name in the destination (a hard link to the stored body when both
+ * are on one filesystem, else a copy that is fsynced), then renamed into place, so a file never
+ * appears half-written under its final name. The store keeps its copy for {@code match}.
+ *
+ * <p>Names: {@code out=} when given, else the URL's last path segment, made safe (no path
+ * separators, no leading dot, no control characters) and unique within the fetch. An existing
+ * file of the same name in the destination is replaced.
+ */
+final class DestPlacer {
+    private final BodyPaths paths;
+
+    DestPlacer(BodyPaths paths) {
+        this.paths = paths;
+    }
+
+    /** @return record index to the placed file */
+    Map<Integer, Path> place(Path dest, List<RecordRow> records) throws IOException {
+        Files.createDirectories(dest);
+        Map<Integer, Path> placed = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        for (RecordRow r : records) {
+            String name = unique(r.outName() != null ? r.outName() : nameFromUrl(r.url()), taken);
+            Path target = dest.resolve(name);
+            Path temp = dest.resolve("." + name + ".bgfetch-" + ProcessHandle.current().pid() + ".tmp");
+            Files.deleteIfExists(temp);
+            Path body = paths.body(r.fetchKey(), r.idx());
+            if (!Files.exists(body)) {
+                Files.createFile(body);
+            }
+            try {
+                Files.createLink(temp, body);
+            } catch (IOException | UnsupportedOperationException otherFilesystem) {
+                Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
+            placed.put(r.idx(), target);
+        }
+        syncDirectory(dest);
+        return placed;
+    }
+
+    static String nameFromUrl(String url) {
+        String path;
+        try {
+            path = URI.create(url).getRawPath();
+        } catch (IllegalArgumentException e) {
+            path = "";
+        }
+        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        try {
+            last = URLDecoder.decode(last, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException keepRaw) {
+            // a stray % is kept as it is
+        }
+        return safe(last);
+    }
+
+    static String safe(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().forEach(c -> b.appendCodePoint(c == '/' || c == '\\' || Character.isISOControl(c) ? '_' : c));
+        String s = b.toString().strip();
+        while (s.startsWith(".")) {
+            s = s.substring(1);
+        }
+        if (s.length() > 200) {
+            s = s.substring(s.length() - 200);
+        }
+        return s.isEmpty() ? "download" : s;
+    }
+
+    private static String unique(String name, Set<String> taken) {
+        String candidate = name;
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int n = 1; !taken.add(candidate.toLowerCase(Locale.ROOT)); n++) {
+            candidate = stem + "-" + n + ext;
+        }
+        return candidate;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // not every filesystem lets a directory be synced; the renames are still atomic
+        }
+    }
+}

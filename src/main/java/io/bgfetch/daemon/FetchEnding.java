@@ -1,0 +1,112 @@
+package io.bgfetch.daemon;
+
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.RecordRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The three ways a fetch ends, each storing the result and then firing hooks and notification:
+ * concluded after its records ran, discarded (aborted, download total exceeded: nothing kept),
+ * or cut short (quota: complete records kept).
+ */
+final class FetchEnding {
+    private final FetchStore store;
+    private final BodyPaths paths;
+    private final StorageBudget budget;
+    private final DestPlacer placer;
+    private final HookRunner hooks;
+    private final Notifier notifier;
+
+    FetchEnding(FetchStore store, BodyPaths paths, StorageBudget budget, HookRunner hooks) {
+        this.store = store;
+        this.paths = paths;
+        this.budget = budget;
+        this.placer = new DestPlacer(paths);
+        this.hooks = hooks;
+        this.notifier = new Notifier();
+    }
+
+    /** Every record has ended: success when all are done (and placed under --dest), else the first failure. */
+    void conclude(long key, FetchRun.Failure firstFailure) {
+        FetchRow f = store.find(key).orElseThrow();
+        List<RecordRow> records = store.records(key);
+        boolean allDone = records.stream().allMatch(RecordRow::isDone);
+        if (!allDone) {
+            FetchRun.Failure why = firstFailure != null ? firstFailure
+                    : new FetchRun.Failure("fetch-error", "a request did not complete");
+            finish(key, "failure", why.reason(), why.message());
+            return;
+        }
+        if (f.options().dest() != null) {
+            try {
+                Map<Integer, Path> placed = placer.place(Path.of(f.options().dest()), records);
+                placed.forEach((idx, path) -> store.setDestPath(key, idx, path.toString()));
+            } catch (IOException | RuntimeException e) {
+                finish(key, "failure", "fetch-error", "cannot place the files in " + f.options().dest() + ": " + e.getMessage());
+                return;
+            }
+        }
+        finish(key, "success", "", "");
+    }
+
+    /** Nothing of the fetch is kept: every body is deleted and every record failed. */
+    void discard(long key, String reason, String message) {
+        deleteTree(paths.fetchDir(key));
+        budget.releaseFetch(key);
+        for (RecordRow r : store.records(key)) {
+            store.replaceSegments(key, r.idx(), List.of());
+            store.failRecord(key, r.idx(), reason, message);
+        }
+        finish(key, "failure", reason, message);
+    }
+
+    /** Incomplete records fail and lose their bytes; complete ones stay matchable. */
+    void failIncomplete(long key, String reason, String message) {
+        for (RecordRow r : store.records(key)) {
+            if (!r.isDone()) {
+                deleteQuietly(paths.body(key, r.idx()));
+                budget.release(key, r.idx());
+                store.replaceSegments(key, r.idx(), List.of());
+                if (!r.isFinished()) {
+                    store.failRecord(key, r.idx(), reason, message);
+                }
+            }
+        }
+        finish(key, "failure", reason, message);
+    }
+
+    private void finish(long key, String result, String reason, String message) {
+        store.finish(key, result, reason, message);
+        FetchRow done = store.find(key).orElseThrow();
+        Log.info("fetch " + key + " ('" + done.id() + "') ended: " + result
+                + (reason.isEmpty() ? "" : " (" + reason + ": " + message + ")"));
+        hooks.fire(done);
+        notifier.notify(done);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(FetchEnding::deleteQuietly);
+        } catch (IOException e) {
+            Log.error("cannot delete " + dir, e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            Log.error("cannot delete " + p, e);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.bgfetch.daemon;
+
+import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.RecordInfo;
+import io.bgfetch.protocol.Registration;
+import io.bgfetch.protocol.Request;
+import io.bgfetch.protocol.RequestSpec;
+import io.bgfetch.store.ConflictException;
+import io.bgfetch.store.FetchOptions;
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.NewFetch;
+import io.bgfetch.store.RecordRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the commands do to fetches: register, pause, resume, abort, forget, and look up. Each
+ * method returns the data of a successful reply or throws a {@link Refusal} carrying the exit code.
+ */
+final class FetchService {
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
+    private final DaemonContext ctx;
+    private final FetchStore store;
+    private final Scheduler scheduler;
+    private final Snapshots snapshots;
+
+    FetchService(DaemonContext ctx, Scheduler scheduler) {
+        this.ctx = ctx;
+        this.store = ctx.store();
+        this.scheduler = scheduler;
+        this.snapshots = new Snapshots(ctx.store(), ctx.paths());
+    }
+
+    /** A request the daemon declines, with the CLI exit code that says why. */
+    static final class Refusal extends RuntimeException {
+        final int exitCode;
+
+        Refusal(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    Registration register(Request.Fetch f) {
+        if (f.requests() == null || f.requests().isEmpty()) {
+            throw new Refusal(ExitCodes.USAGE, "no requests: give at least one URL");
+        }
+        String method = f.method() == null || f.method().isBlank() ? (f.uploadFile() != null ? "POST" : "GET") : f.method();
+        String upload = null;
+        long uploadTotal = 0;
+        if (f.uploadFile() != null) {
+            upload = keepUpload(Path.of(f.uploadFile())).toString();
+            try {
+                uploadTotal = Files.size(Path.of(upload)) * f.requests().size();
+            } catch (IOException e) {
+                throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload: " + e.getMessage());
+            }
+        }
+        FetchOptions options = new FetchOptions(f.headers() == null ? List.of() : f.headers(), method, upload,
+                f.dest(), f.onSuccess(), f.onFail(), f.onAbort(), f.desktopNotify(), Math.max(1, f.jobs()),
+                Math.max(1, f.connections()), Math.max(0, f.limitRate()), Math.max(0, f.retryForMillis()));
+        List<NewFetch.NewRecord> records = new ArrayList<>();
+        for (RequestSpec spec : f.requests()) {
+            records.add(new NewFetch.NewRecord(spec.url(), method, spec.sha256(), spec.out()));
+        }
+        long[] keys;
+        try {
+            keys = store.register(new NewFetch(f.id(), f.title(), f.icon(), f.downloadTotal(), uploadTotal,
+                    options, records, f.replace()));
+        } catch (ConflictException e) {
+            deleteQuietly(upload);
+            throw new Refusal(ExitCodes.CONFLICT, e.getMessage());
+        }
+        if (keys[1] >= 0) {
+            FetchEnding.deleteTree(ctx.paths().fetchDir(keys[1]));
+            ctx.budget().releaseFetch(keys[1]);
+        }
+        FetchRow row = store.find(keys[0]).orElseThrow();
+        Log.info("registered fetch " + row.key() + " ('" + row.id() + "', " + records.size() + " requests)");
+        scheduler.start(row);
+        return snapshots.registration(row, scheduler.running(row.key()));
+    }
+
+    /** The daemon's own copy of a request body, so the caller may change or delete theirs. */
+    private Path keepUpload(Path source) {
+        try {
+            Path dir = PrivateFiles.directories(ctx.paths().incoming());
+            Path copy = dir.resolve(UUID.randomUUID() + ".upload");
+            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.restrict(copy);
+            return copy;
+        } catch (IOException e) {
+            throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
+        }
+    }
+
+    List<Registration> list(boolean all) {
+        List<Registration> out = new ArrayList<>();
+        for (FetchRow f : store.list(all)) {
+            out.add(snapshot(f));
+        }
+        return out;
+    }
+
+    List<Registration> status(List<String> ids) {
+        if (ids == null || ids.isEmpty()) {
+            return list(false);
+        }
+        List<Registration> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(snapshot(find(id)));
+        }
+        return out;
+    }
+
+    Registration pause(String id) {
+        FetchRow f = find(id);
+        if (f.isDone() || "paused".equals(f.state())) {
+            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not active (" + describe(f) + ")");
+        }
+        FetchRun run = scheduler.running(f.key());
+        if (run != null) {
+            if (!run.stop(StopReason.PAUSE, "paused")) {
+                throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is finishing and cannot be paused");
+            }
+            run.awaitEnd(STOP_WAIT);
+        } else {
+            store.setState(f.key(), "paused", "");
+        }
+        return snapshot(find(id));
+    }
+
+    Registration resume(String id) {
+        FetchRow f = find(id);
+        if (!"paused".equals(f.state()) || scheduler.running(f.key()) != null) {
+            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not paused (" + describe(f) + ")");
+        }
+        store.setState(f.key(), "queued", "");
+        scheduler.start(store.find(f.key()).orElseThrow());
+        return snapshot(find(id));
+    }
+
+    Registration abort(String id) {
+        FetchRow f = find(id);
+        if (f.isDone()) {
+            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' has already finished (" + describe(f) + ")");
+        }
+        FetchRun run = scheduler.running(f.key());
+        if (run != null) {
+            if (!run.stop(StopReason.ABORT, "aborted")) {
+                run.awaitEnd(STOP_WAIT);
+                throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' finished before it could be aborted");
+            }
+            run.awaitEnd(STOP_WAIT);
+        } else {
+            ctx.ending().discard(f.key(), "aborted", "aborted by the user");
+        }
+        return snapshot(find(id));
+    }
+
+    List<String> remove(List<String> ids) {
+        List<FetchRow> rows = new ArrayList<>();
+        for (String id : ids) {
+            FetchRow f = find(id);
+            if (!f.isDone()) {
+                throw new Refusal(ExitCodes.CONFLICT, "fetch '" + id + "' is active; abort it first");
+            }
+            rows.add(f);
+        }
+        List<String> removed = new ArrayList<>();
+        for (FetchRow f : rows) {
+            store.delete(f.key());
+            FetchEnding.deleteTree(ctx.paths().fetchDir(f.key()));
+            deleteQuietly(f.options().uploadFile());
+            ctx.budget().releaseFetch(f.key());
+            removed.add(f.id());
+        }
+        return removed;
+    }
+
+    List<RecordInfo> records(String id) {
+        FetchRow f = find(id);
+        FetchRun run = scheduler.running(f.key());
+        List<RecordInfo> out = new ArrayList<>();
+        for (RecordRow r : store.records(f.key())) {
+            out.add(snapshots.record(r, run));
+        }
+        return out;
+    }
+
+    RecordInfo match(String id, String url, boolean ignoreSearch) {
+        FetchRow f = find(id);
+        for (RecordRow r : store.records(f.key())) {
+            if (UrlMatch.matches(r.url(), url, ignoreSearch)) {
+                return snapshots.record(r, scheduler.running(f.key()));
+            }
+        }
+        throw new Refusal(ExitCodes.NOT_FOUND, "fetch '" + id + "' has no record for " + url);
+    }
+
+    private Registration snapshot(FetchRow f) {
+        return snapshots.registration(f, scheduler.running(f.key()));
+    }
+
+    private FetchRow find(String id) {
+        return store.find(id).orElseThrow(() -> new Refusal(ExitCodes.NOT_FOUND, "no such fetch: '" + id + "'"));
+    }
+
+    private static String describe(FetchRow f) {
+        return f.isDone() ? f.result() + (f.failureReason().isEmpty() ? "" : ", " + f.failureReason()) : f.state();
+    }
+
+    private static void deleteQuietly(String file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(Path.of(file));
+            } catch (IOException e) {
+                Log.error("cannot delete " + file, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.bgfetch.daemon;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.SegmentRow;
+import io.bgfetch.transfer.ResponseHead;
+import io.bgfetch.transfer.Segment;
+import io.bgfetch.transfer.TransferFailure;
+import io.bgfetch.transfer.TransferListener;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Persists one record's transfer as it goes and feeds the fetch's live counters: the
+ * daemon's side of {@link TransferListener}.
+ */
+final class RecordProgress implements TransferListener {
+    private final FetchRun run;
+    private final FetchStore store;
+    private final StorageBudget budget;
+    private final long key;
+    private final int index;
+    /** Body bytes received for this record, counted into the fetch's total. */
+    private final AtomicLong received;
+    private volatile List<Segment> plan;
+
+    RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index, List<Segment> storedPlan) {
+        this.run = run;
+        this.store = store;
+        this.budget = budget;
+        this.key = key;
+        this.index = index;
+        this.plan = storedPlan;
+        this.received = new AtomicLong(storedPlan.stream().mapToLong(Segment::written).sum());
+    }
+
+    /** The live segments, for snapshots and for readers following the body. */
+    List<Segment> plan() {
+        return plan;
+    }
+
+    @Override
+    public void headReceived(ResponseHead head) throws TransferFailure.Permanent {
+        budget.reserve(key, index, head.size());
+        String headers;
+        try {
+            headers = JSON.std.asString(head.headers());
+        } catch (IOException e) {
+            headers = "{}";
+        }
+        store.saveHead(key, index, head.status(), head.statusText(), headers, head.size(), head.etag(), head.lastModified());
+    }
+
+    @Override
+    public void planned(List<Segment> newPlan) {
+        run.addDownloaded(-received.getAndSet(0));
+        List<SegmentRow> rows = new ArrayList<>();
+        for (Segment s : newPlan) {
+            rows.add(new SegmentRow(s.index(), s.start(), s.end(), s.written()));
+        }
+        store.replaceSegments(key, index, rows);
+        plan = newPlan;
+    }
+
+    @Override
+    public void bytesArrived(int n) {
+        received.addAndGet(n);
+        run.addDownloaded(n);
+    }
+
+    @Override
+    public void checkpoint(Segment segment) {
+        store.checkpoint(key, index, segment.index(), segment.written(), segment.end());
+    }
+
+    @Override
+    public void restarted(String reason) {
+        Log.info("fetch " + key + " record " + index + ": starting the body again: " + reason);
+        run.addDownloaded(-received.getAndSet(0));
+        store.replaceSegments(key, index, List.of());
+        plan = List.of();
+    }
+
+    @Override
+    public void integrityMismatch() {
+        store.countIntegrityRetry(key, index);
+    }
+
+    @Override
+    public void waiting(String reason, Instant nextAttempt) {
+        run.recordWaiting(index, reason, nextAttempt);
+    }
+
+    @Override
+    public void attempting() {
+        run.recordAttempting(index);
+    }
+
+    @Override
+    public void uploaded(long bytes) {
+        run.recordUploaded(index, bytes);
+    }
+}

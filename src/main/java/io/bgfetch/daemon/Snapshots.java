@@ -1,0 +1,131 @@
+package io.bgfetch.daemon;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.bgfetch.protocol.RecordInfo;
+import io.bgfetch.protocol.Registration;
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.RecordRow;
+import io.bgfetch.store.SegmentRow;
+import io.bgfetch.transfer.Segment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the contract's JSON views from stored rows and, for running fetches, live numbers. */
+final class Snapshots {
+    private final FetchStore store;
+    private final BodyPaths paths;
+
+    Snapshots(FetchStore store, BodyPaths paths) {
+        this.store = store;
+        this.paths = paths;
+    }
+
+    Registration registration(FetchRow f, FetchRun run) {
+        List<RecordRow> records = store.records(f.key());
+        int completed = (int) records.stream().filter(RecordRow::isDone).count();
+        String state = f.state();
+        long downloaded;
+        String message = f.message();
+        Instant next = null;
+        long rate = 0;
+        if (run != null) {
+            downloaded = run.downloaded();
+            state = run.state();
+            rate = run.bytesPerSecond();
+            if ("waiting".equals(state)) {
+                message = run.waitingMessage();
+                next = run.nextAttempt();
+            }
+        } else {
+            downloaded = storedBytes(store, records);
+        }
+        return new Registration(f.id(), f.title(), state, f.result(), f.failureReason(), downloaded,
+                f.downloadTotal(), run != null ? Math.max(run.uploaded(), f.uploaded()) : f.uploaded(), f.uploadTotal(),
+                records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
+                next == null ? null : next.toString(), f.options().dest(), rate);
+    }
+
+    RecordInfo record(RecordRow r, FetchRun run) {
+        List<Segment> livePlan = run == null ? null : run.livePlan(r.idx());
+        long downloaded;
+        long available;
+        if (r.isDone()) {
+            downloaded = Math.max(r.size(), storedSegmentBytes(store.segments(r.fetchKey(), r.idx())));
+            available = downloaded;
+        } else if (livePlan != null) {
+            downloaded = livePlan.stream().mapToLong(Segment::written).sum();
+            available = contiguous(livePlan.stream().map(s -> new long[] {s.start(), s.written(), s.end()}).toList());
+        } else {
+            List<SegmentRow> segs = store.segments(r.fetchKey(), r.idx());
+            downloaded = storedSegmentBytes(segs);
+            available = contiguous(segs.stream().map(s -> new long[] {s.start(), s.done(), s.end()}).toList());
+        }
+        String state = r.state();
+        if (!r.isFinished()) {
+            state = run != null && run.isRunning(r.idx()) ? "active" : "pending";
+        }
+        Path body = paths.body(r.fetchKey(), r.idx());
+        String path = !isFailed(r) && Files.exists(body) ? body.toString() : null;
+        return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), r.size(),
+                downloaded, path, available, r.statusText(), r.error(), r.destPath());
+    }
+
+    /** Bytes stored for a fetch's bodies: complete ones whole, others as far as checkpointed. */
+    static long storedBytes(FetchStore store, List<RecordRow> records) {
+        long sum = 0;
+        for (RecordRow r : records) {
+            if (isFailed(r)) {
+                continue;
+            }
+            long segs = storedSegmentBytes(store.segments(r.fetchKey(), r.idx()));
+            sum += r.isDone() ? Math.max(r.size(), segs) : segs;
+        }
+        return sum;
+    }
+
+    private static long storedSegmentBytes(List<SegmentRow> segs) {
+        return segs.stream().mapToLong(SegmentRow::done).sum();
+    }
+
+    /** How many bytes from the start of the body are on disk in order: what a reader may stream. */
+    private static long contiguous(List<long[]> segments) {
+        List<long[]> sorted = new ArrayList<>(segments);
+        sorted.sort(Comparator.comparingLong(s -> s[0]));
+        long cursor = 0;
+        for (long[] s : sorted) {
+            if (s[0] != cursor) {
+                break;
+            }
+            cursor = s[0] + s[1];
+            if (s[2] < 0 || cursor < s[2]) {
+                break;
+            }
+        }
+        return cursor;
+    }
+
+    private static boolean isFailed(RecordRow r) {
+        return "failed".equals(r.state());
+    }
+
+    static Map<String, String> headers(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            JSON.std.mapFrom(json).forEach((k, v) -> out.put(k, String.valueOf(v)));
+            return out;
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+}

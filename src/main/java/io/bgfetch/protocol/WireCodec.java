@@ -1,0 +1,138 @@
+package io.bgfetch.protocol;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Framing and encoding: one JSON document per line, UTF-8. JSON escapes newlines inside
+ * strings, so a newline always ends a message.
+ *
+ * <pre>
+ * client: {"hello":"bgfetch","protocol":1,"version":"0.1.0"}
+ * daemon: {"hello":"bgfetch","protocol":1,"version":"0.1.0","pid":123}
+ * client: {"type":"Status","request":{"ids":["x"]}}
+ * daemon: {"ok":true,"last":true,"exitCode":0,"data":[...]}
+ * </pre>
+ */
+public final class WireCodec implements AutoCloseable {
+    /** Bump on any incompatible change of {@link Request} or {@link Reply}. */
+    public static final int PROTOCOL = 1;
+    private static final int MAX_LINE_CHARS = 64 << 20;
+
+    private static final JSON JSON_CODEC = JSON.std;
+    private static final Map<String, Class<? extends Request>> REQUEST_TYPES = new LinkedHashMap<>();
+
+    static {
+        for (Class<?> c : Request.class.getPermittedSubclasses()) {
+            @SuppressWarnings("unchecked")
+            Class<? extends Request> rc = (Class<? extends Request>) c;
+            REQUEST_TYPES.put(c.getSimpleName(), rc);
+        }
+    }
+
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    public WireCodec(InputStream in, OutputStream out) {
+        this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+        this.out = out;
+    }
+
+    /** The greeting both sides send first. */
+    public record Hello(String hello, int protocol, String version, long pid) {
+        public boolean compatible() {
+            return "bgfetch".equals(hello) && protocol == PROTOCOL;
+        }
+    }
+
+    public void writeHello(String version, long pid) throws IOException {
+        writeLine(JSON_CODEC.asString(new Hello("bgfetch", PROTOCOL, version, pid)));
+    }
+
+    public Hello readHello() throws IOException {
+        return JSON_CODEC.beanFrom(Hello.class, readLine());
+    }
+
+    public void writeRequest(Request request) throws IOException {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("type", request.getClass().getSimpleName());
+        envelope.put("request", request);
+        writeLine(JSON_CODEC.asString(envelope));
+    }
+
+    public Request readRequest() throws IOException {
+        Map<String, Object> envelope = JSON_CODEC.mapFrom(readLine());
+        Class<? extends Request> type = REQUEST_TYPES.get(String.valueOf(envelope.get("type")));
+        if (type == null) {
+            throw new ProtocolException("unknown request type: " + envelope.get("type"));
+        }
+        Object body = envelope.get("request");
+        return JSON_CODEC.beanFrom(type, JSON_CODEC.asString(body == null ? Map.of() : body));
+    }
+
+    public void writeReply(Reply reply) throws IOException {
+        writeLine(JSON_CODEC.asString(reply));
+    }
+
+    /** Reads a reply; its {@code data} is left as plain JSON values (maps, lists, numbers). */
+    public Reply readReply() throws IOException {
+        Map<String, Object> m = JSON_CODEC.mapFrom(readLine());
+        return new Reply(Boolean.TRUE.equals(m.get("ok")), !Boolean.FALSE.equals(m.get("last")),
+                m.get("exitCode") instanceof Number n ? n.intValue() : 0,
+                (String) m.get("error"), m.get("data"));
+    }
+
+    /** Converts a reply's plain JSON {@code data} into the record type the request promises. */
+    public static <T> T convert(Object data, Class<T> type) throws IOException {
+        return JSON_CODEC.beanFrom(type, JSON_CODEC.asString(data));
+    }
+
+    public static <T> List<T> convertList(Object data, Class<T> type) throws IOException {
+        return JSON_CODEC.listOfFrom(type, JSON_CODEC.asString(data));
+    }
+
+    private void writeLine(String json) throws IOException {
+        out.write(json.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        out.flush();
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (line.length() >= MAX_LINE_CHARS) {
+                throw new ProtocolException("message too long");
+            }
+            line.append((char) c);
+        }
+        if (c == -1 && line.length() == 0) {
+            throw new java.io.EOFException("connection closed");
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            in.close();
+        } finally {
+            out.close();
+        }
+    }
+
+    /** The other side sent something that is not this protocol. */
+    public static final class ProtocolException extends IOException {
+        public ProtocolException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package io.bgfetch.store;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.bgfetch.home.PrivateFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
+ *
+ * <p>Durability: WAL mode with {@code synchronous=FULL}, so a commit that returned survives a
+ * power loss. One connection, used under this object's lock: SQLite serialises writers anyway,
+ * and the writes are small (a progress checkpoint is one row).
+ */
+public final class FetchStore implements AutoCloseable {
+    private final Connection db;
+    private final Path file;
+
+    private FetchStore(Connection db, Path file) {
+        this.db = db;
+        this.file = file;
+    }
+
+    public static FetchStore open(Path file) throws IOException {
+        // Create the file 0600 first: SQLite gives its -wal and -shm files the database's mode.
+        PrivateFiles.file(file);
+        try {
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement st = db.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=FULL");
+                st.execute("PRAGMA foreign_keys=ON");
+                st.execute("PRAGMA busy_timeout=10000");
+            }
+            Schema.migrate(db);
+            FetchStore store = new FetchStore(db, file);
+            store.restrictFiles();
+            return store;
+        } catch (SQLException e) {
+            throw new IOException("cannot open the database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void restrictFiles() throws IOException {
+        PrivateFiles.restrict(Path.of(file + "-wal"));
+        PrivateFiles.restrict(Path.of(file + "-shm"));
+    }
+
+    // ---- registrations -------------------------------------------------------------------
+
+    /**
+     * Stores a new fetch and its records in one transaction; when this returns, the fetch
+     * survives a crash. With {@code replace}, a finished fetch with the same ID is deleted
+     * first and its key returned so that its bodies can be removed.
+     *
+     * @return the new fetch's key, and the replaced fetch's key or -1
+     */
+    public synchronized long[] register(NewFetch f) throws ConflictException {
+        try {
+            db.setAutoCommit(false);
+            long replaced = -1;
+            Optional<FetchRow> existing = find(f.id());
+            if (existing.isPresent()) {
+                FetchRow old = existing.get();
+                if (!old.isDone()) {
+                    throw new ConflictException("a fetch with ID '" + f.id() + "' is active");
+                }
+                if (!f.replace()) {
+                    throw new ConflictException("a finished fetch with ID '" + f.id()
+                            + "' exists; use --replace or 'bgfetch rm' first");
+                }
+                delete(old.key());
+                replaced = old.key();
+            }
+            long key;
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO fetches (id, title, icon, state, download_total, upload_total, options, created_at)
+                    VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, f.id());
+                ps.setString(2, f.title() == null ? "" : f.title());
+                ps.setString(3, f.icon());
+                ps.setLong(4, f.downloadTotal());
+                ps.setLong(5, f.uploadTotal());
+                ps.setString(6, JSON.std.asString(f.options()));
+                ps.setString(7, Instant.now().toString());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    key = keys.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO records (fetch_key, idx, url, method, sha256, out_name) VALUES (?, ?, ?, ?, ?, ?)")) {
+                int idx = 0;
+                for (NewFetch.NewRecord r : f.records()) {
+                    ps.setLong(1, key);
+                    ps.setInt(2, idx++);
+                    ps.setString(3, r.url());
+                    ps.setString(4, r.method());
+                    ps.setString(5, r.sha256());
+                    ps.setString(6, r.outName());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            db.commit();
+            return new long[] {key, replaced};
+        } catch (ConflictException e) {
+            rollback();
+            throw e;
+        } catch (SQLException | IOException e) {
+            rollback();
+            throw new StoreException("cannot store the fetch: " + e.getMessage(), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    public synchronized Optional<FetchRow> find(String id) {
+        return queryFetches("SELECT * FROM fetches WHERE id = ?", id).stream().findFirst();
+    }
+
+    public synchronized Optional<FetchRow> find(long key) {
+        return queryFetches("SELECT * FROM fetches WHERE key = ?", key).stream().findFirst();
+    }
+
+    /** Every fetch, oldest first; only those not done unless {@code all}. */
+    public synchronized List<FetchRow> list(boolean all) {
+        return all ? queryFetches("SELECT * FROM fetches ORDER BY key")
+                : queryFetches("SELECT * FROM fetches WHERE state <> 'done' ORDER BY key");
+    }
+
+    /** Finished fetches whose hooks never ran (the daemon died in between). */
+    public synchronized List<FetchRow> withPendingHooks() {
+        return queryFetches("SELECT * FROM fetches WHERE hooks_pending = 1 ORDER BY key");
+    }
+
+    public synchronized void setState(long key, String state, String message) {
+        update("UPDATE fetches SET state = ?, message = ? WHERE key = ?", state, message, key);
+    }
+
+    /** Stores the result; {@code hooksPending} is set in the same commit so hooks run at least once. */
+    public synchronized void finish(long key, String result, String failureReason, String message) {
+        update("""
+                UPDATE fetches SET state = 'done', result = ?, failure_reason = ?, message = ?,
+                       finished_at = ?, hooks_pending = 1 WHERE key = ?""",
+                result, failureReason, message, Instant.now().toString(), key);
+    }
+
+    public synchronized void hooksDone(long key) {
+        update("UPDATE fetches SET hooks_pending = 0 WHERE key = ?", key);
+    }
+
+    public synchronized void setUploaded(long key, long uploaded) {
+        update("UPDATE fetches SET uploaded = ? WHERE key = ?", uploaded, key);
+    }
+
+    public synchronized void delete(long key) {
+        update("DELETE FROM fetches WHERE key = ?", key);
+    }
+
+    // ---- records ---------------------------------------------------------------------------
+
+    public synchronized List<RecordRow> records(long key) {
+        List<RecordRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM records WHERE fetch_key = ? ORDER BY idx")) {
+            ps.setLong(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"), rs.getString("url"),
+                            rs.getString("method"), rs.getString("sha256"), rs.getString("out_name"),
+                            rs.getString("state"), rs.getInt("status"), rs.getString("status_text"),
+                            rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
+                            rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
+                            rs.getInt("integrity_retries"), rs.getString("dest_path")));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
+    public synchronized void setRecordState(long key, int idx, String state) {
+        update("UPDATE records SET state = ? WHERE fetch_key = ? AND idx = ?", state, key, idx);
+    }
+
+    public synchronized void failRecord(long key, int idx, String failureKind, String error) {
+        update("UPDATE records SET state = 'failed', failure_kind = ?, error = ? WHERE fetch_key = ? AND idx = ?",
+                failureKind, error, key, idx);
+    }
+
+    /** The response head of a body that starts (again) from zero, with its validators. */
+    public synchronized void saveHead(long key, int idx, int status, String statusText, String headersJson,
+                                      long size, String etag, String lastModified) {
+        update("""
+                UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?
+                WHERE fetch_key = ? AND idx = ?""",
+                status, statusText, headersJson, size, etag, lastModified, key, idx);
+    }
+
+    public synchronized void countIntegrityRetry(long key, int idx) {
+        update("UPDATE records SET integrity_retries = integrity_retries + 1 WHERE fetch_key = ? AND idx = ?", key, idx);
+    }
+
+    public synchronized void setDestPath(long key, int idx, String destPath) {
+        update("UPDATE records SET dest_path = ? WHERE fetch_key = ? AND idx = ?", destPath, key, idx);
+    }
+
+    // ---- segments (the byte ranges of a body and how much of each is safely on disk) ---------
+
+    public synchronized List<SegmentRow> segments(long key, int idx) {
+        List<SegmentRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT seg, start, end, done FROM segments WHERE fetch_key = ? AND record_idx = ? ORDER BY seg")) {
+            ps.setLong(1, key);
+            ps.setInt(2, idx);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new SegmentRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
+    /** Replaces a body's plan (an empty list forgets it: the body starts from zero). */
+    public synchronized void replaceSegments(long key, int idx, List<SegmentRow> segments) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?")) {
+                del.setLong(1, key);
+                del.setInt(2, idx);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = db.prepareStatement(
+                    "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (SegmentRow s : segments) {
+                    ins.setLong(1, key);
+                    ins.setInt(2, idx);
+                    ins.setInt(3, s.seg());
+                    ins.setLong(4, s.start());
+                    ins.setLong(5, s.end());
+                    ins.setLong(6, s.done());
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /**
+     * Records that the first {@code done} bytes of a segment are on disk. The caller must have
+     * forced them to the device first: this row is the promise that a restart may trust them.
+     */
+    public synchronized void checkpoint(long key, int idx, int seg, long done, long end) {
+        update("UPDATE segments SET done = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+                done, end, key, idx, seg);
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    private List<FetchRow> queryFetches(String sql, Object... args) {
+        List<FetchRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), rs.getString("title"),
+                        rs.getString("icon"), rs.getString("state"), rs.getString("result"),
+                        rs.getString("failure_reason"), rs.getString("message"), rs.getLong("download_total"),
+                        rs.getLong("upload_total"), rs.getLong("uploaded"),
+                        JSON.std.beanFrom(FetchOptions.class, rs.getString("options")),
+                        rs.getString("created_at"), rs.getString("finished_at"), rs.getInt("hooks_pending") != 0));
+            }
+        } catch (SQLException | IOException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
+    private void update(String sql, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args)) {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement ps = db.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what matters
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            db.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is broken; the next statement reports it
+        }
+    }
+
+    private static StoreException failed(Exception e) {
+        return new StoreException("database error: " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing at shutdown; nothing to do about it
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.bgfetch.transfer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a body into segments, one per connection. A body is always planned as ranges, even
+ * with one connection, so that resuming and parallel connections are the same mechanism.
+ */
+final class RangePlan {
+    /** Below this, a further connection costs more than it brings. */
+    static final long MIN_SEGMENT_BYTES = 1 << 20;
+
+    private RangePlan() {
+    }
+
+    /**
+     * @param size        the body's length, or -1 when unknown
+     * @param connections the most connections wanted
+     * @param splittable  the server accepts ranges and gave a validator
+     */
+    static List<Segment> plan(long size, int connections, boolean splittable) {
+        if (size < 0) {
+            return List.of(new Segment(0, 0, -1, 0));
+        }
+        if (size == 0) {
+            return List.of();
+        }
+        int n = splittable ? (int) Math.max(1, Math.min(connections, size / MIN_SEGMENT_BYTES)) : 1;
+        List<Segment> plan = new ArrayList<>(n);
+        long step = size / n;
+        for (int i = 0; i < n; i++) {
+            long start = i * step;
+            long end = i == n - 1 ? size : start + step;
+            plan.add(new Segment(i, start, end, 0));
+        }
+        return plan;
+    }
+
+    /** Parses {@code Content-Range: bytes a-b/total}; returns {a, b, total} (total -1 for "*"), or null. */
+    static long[] parseContentRange(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        if (!v.startsWith("bytes ")) {
+            return null;
+        }
+        try {
+            String rest = v.substring(6).trim();
+            int slash = rest.indexOf('/');
+            int dash = rest.indexOf('-');
+            if (slash < 0 || dash < 0 || dash > slash) {
+                return null;
+            }
+            long first = Long.parseLong(rest.substring(0, dash).trim());
+            long last = Long.parseLong(rest.substring(dash + 1, slash).trim());
+            String total = rest.substring(slash + 1).trim();
+            return new long[] {first, last, "*".equals(total) ? -1 : Long.parseLong(total)};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.bgfetch.transfer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+
+/**
+ * Downloads one record's body to completion or final failure: the retry loop around attempts.
+ *
+ * <p>An attempt either starts the body fresh (a plain request; its response head is persisted
+ * and the body planned as segments) or resumes every unfinished segment with
+ * {@code Range} + {@code If-Range}. Any answer that does not prove the stored bytes belong to
+ * the same resource restarts the body from zero: a stored body is never a splice of two versions.
+ */
+public final class RecordDownload {
+    /** Restarts in a row after which a lying or changing server is backed off from like any error. */
+    private static final int FREE_RESTARTS = 2;
+
+    private final HttpTransport http;
+    private final TransferSettings settings;
+    private final DownloadRequest request;
+    private final TransferListener listener;
+    private final RateLimiter limiter;
+    private final Cancellation cancel;
+    private ResponseHead head;
+    private List<Segment> plan;
+
+    /**
+     * @param storedHead the head persisted for this body, or null when it has not started
+     * @param storedPlan its segments with their checkpointed progress, or an empty list
+     */
+    public RecordDownload(HttpTransport http, TransferSettings settings, DownloadRequest request,
+                          ResponseHead storedHead, List<Segment> storedPlan, TransferListener listener,
+                          RateLimiter limiter, Cancellation cancel) {
+        this.http = http;
+        this.settings = settings;
+        this.request = request;
+        this.listener = listener;
+        this.limiter = limiter;
+        this.cancel = cancel;
+        this.head = storedHead;
+        this.plan = storedHead == null ? List.of() : storedPlan;
+    }
+
+    public Outcome run() {
+        RetryPolicy retry = new RetryPolicy(settings, request.retryFor());
+        int restartsInARow = 0;
+        int integrityRetries = request.integrityRetries();
+        try (BodyFile body = BodyFile.open(request.bodyFile())) {
+            repairPlan(body);
+            while (true) {
+                if (cancel.isCancelled()) {
+                    return new Outcome.Cancelled();
+                }
+                long before = progress();
+                try {
+                    listener.attempting();
+                    attempt(body);
+                    long size = progress();
+                    if (request.sha256() != null && !request.sha256().equals(body.sha256(size))) {
+                        if (integrityRetries >= 1) {
+                            return new Outcome.Failed(FailureKind.FETCH_ERROR, 0,
+                                    "integrity mismatch: the body's SHA-256 differs from the expected one");
+                        }
+                        integrityRetries++;
+                        listener.integrityMismatch();
+                        restart(body, "integrity mismatch; downloading once more");
+                        continue;
+                    }
+                    return new Outcome.Done(size);
+                } catch (TransferFailure.RestartBody r) {
+                    restart(body, r.getMessage());
+                    if (++restartsInARow <= FREE_RESTARTS) {
+                        continue;
+                    }
+                    if (!await(retry, r.getMessage(), null)) {
+                        return new Outcome.Failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
+                    }
+                } catch (TransferFailure.Transient t) {
+                    if (progress() > before) {
+                        retry.progressed();
+                        restartsInARow = 0;
+                    }
+                    if (!await(retry, t.getMessage(), t.retryAfter())) {
+                        return new Outcome.Failed(t.kindWhenExhausted(), t.httpStatus(), t.getMessage());
+                    }
+                } catch (TransferFailure.Permanent p) {
+                    return new Outcome.Failed(p.kind(), p.httpStatus(), p.getMessage());
+                } catch (TransferFailure cancelled) {
+                    return new Outcome.Cancelled();
+                }
+            }
+        } catch (TransferFailure.Permanent p) {
+            return new Outcome.Failed(p.kind(), p.httpStatus(), p.getMessage());
+        } catch (TransferFailure e) {
+            return cancel.isCancelled() ? new Outcome.Cancelled()
+                    : new Outcome.Failed(FailureKind.FETCH_ERROR, 0, e.getMessage());
+        }
+    }
+
+    /** Waits out a retry delay; false when the retry window is used up or the fetch was stopped. */
+    private boolean await(RetryPolicy retry, String reason, Duration retryAfter) {
+        Optional<Duration> delay = retry.nextDelay(retryAfter);
+        if (delay.isEmpty()) {
+            return false;
+        }
+        listener.waiting(reason, Instant.now().plus(delay.get()));
+        return cancel.sleep(delay.get());
+    }
+
+    private void attempt(BodyFile body) throws TransferFailure {
+        if (head == null || !request.resumable()) {
+            fresh(body);
+        } else {
+            List<Segment> open = plan.stream().filter(s -> !s.isComplete()).toList();
+            runSegments(body, open, null, null);
+        }
+    }
+
+    /** Starts the body from zero with a plain request, then fills the plan's segments. */
+    private void fresh(BodyFile body) throws TransferFailure {
+        Cancellation attempt = cancel.child();
+        HttpUriRequestBase exchange = http.newRequest(request, null, null);
+        if (request.uploadFile() != null) {
+            HttpTransport.attachUpload(exchange, request.uploadFile(), listener::uploaded);
+        }
+        ClassicHttpResponse response = http.open(exchange, attempt);
+        try {
+            if (response.getCode() < 200 || response.getCode() > 299) {
+                exchange.cancel();
+                throw HttpTransport.statusFailure(response);
+            }
+            ResponseHead h = HttpTransport.headOf(response);
+            if ("HEAD".equals(request.method())) {
+                h = new ResponseHead(h.status(), h.statusText(), h.headers(), 0, h.etag(), h.lastModified(), false);
+            }
+            body.truncate();
+            try {
+                listener.headReceived(h);
+            } catch (TransferFailure.Permanent refused) {
+                exchange.cancel();
+                throw refused;
+            }
+            head = h;
+            boolean splittable = request.resumable() && h.acceptsRanges() && h.ifRangeValidator() != null;
+            plan = RangePlan.plan(h.size(), request.connections(), splittable);
+            listener.planned(plan);
+            if (plan.isEmpty()) {
+                return;
+            }
+            runSegments(body, plan, exchange, response);
+        } finally {
+            http.close(exchange, response, attempt);
+            cancel.release(attempt);
+        }
+    }
+
+    /**
+     * Fills {@code segments} in parallel, one connection each. The first may continue an
+     * already open response ({@code openExchange}); the others resume with ranges. The first
+     * failure stops the siblings, and the most telling failure is rethrown.
+     */
+    private void runSegments(BodyFile body, List<Segment> segments, HttpUriRequestBase openExchange,
+                             ClassicHttpResponse openResponse) throws TransferFailure {
+        Cancellation group = cancel.child();
+        if (openExchange != null) {
+            group.track(openExchange);
+        }
+        SegmentFetcher fetcher = new SegmentFetcher(http, settings, request, head, body, listener, limiter, group);
+        AtomicReference<TransferFailure> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int i = 0; i < segments.size(); i++) {
+                Segment segment = segments.get(i);
+                boolean continuesOpen = i == 0 && openExchange != null;
+                Runnable work = () -> {
+                    try {
+                        if (continuesOpen) {
+                            fetcher.stream(openExchange, openResponse, segment);
+                        } else {
+                            fetcher.resume(segment);
+                        }
+                    } catch (TransferFailure e) {
+                        failure.accumulateAndGet(e, RecordDownload::moreTelling);
+                        group.cancel();
+                    } catch (RuntimeException e) {
+                        failure.accumulateAndGet(new TransferFailure.Permanent(FailureKind.FETCH_ERROR,
+                                "internal error: " + e, 0, e), RecordDownload::moreTelling);
+                        group.cancel();
+                    }
+                };
+                if (segments.size() == 1) {
+                    work.run();
+                } else {
+                    Thread t = new Thread(work, "bgfetch-segment-" + segment.index());
+                    t.setDaemon(true);
+                    threads.add(t);
+                    t.start();
+                }
+            }
+            for (Thread t : threads) {
+                joinUninterruptibly(t);
+            }
+        } finally {
+            cancel.release(group);
+        }
+        cancel.throwIfCancelled();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /** Which of two failures to report: final ones first, then restarts, then transient ones. */
+    private static TransferFailure moreTelling(TransferFailure a, TransferFailure b) {
+        if (a == null) {
+            return b;
+        }
+        return rank(b) > rank(a) ? b : a;
+    }
+
+    private static int rank(TransferFailure f) {
+        if (f instanceof TransferFailure.Permanent) {
+            return 3;
+        }
+        if (f instanceof TransferFailure.RestartBody) {
+            return 2;
+        }
+        return f instanceof TransferFailure.Transient ? 1 : 0;
+    }
+
+    private void restart(BodyFile body, String reason) throws TransferFailure.Permanent {
+        body.truncate();
+        head = null;
+        plan = List.of();
+        listener.restarted(reason);
+    }
+
+    /**
+     * Never trusts a checkpoint blindly: a segment cannot claim bytes beyond the end of the file
+     * (a lost write, a file deleted by hand); it is cut back to what the file holds.
+     */
+    private void repairPlan(BodyFile body) throws TransferFailure.Permanent {
+        if (plan.isEmpty()) {
+            return;
+        }
+        long fileSize = body.size();
+        List<Segment> repaired = new ArrayList<>();
+        boolean changed = false;
+        for (Segment s : plan) {
+            long safe = Math.max(0, Math.min(s.written(), fileSize - s.start()));
+            changed |= safe != s.written();
+            repaired.add(new Segment(s.index(), s.start(), s.end(), safe));
+        }
+        plan = repaired;
+        if (changed) {
+            for (Segment s : repaired) {
+                listener.checkpoint(s);
+            }
+        }
+    }
+
+    private long progress() {
+        long sum = 0;
+        for (Segment s : plan) {
+            sum += s.written();
+        }
+        return sum;
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
