@@ -153,9 +153,9 @@ final class FetchRun implements Runnable {
         }
     }
 
-    /** The head stored for a body in progress, or null when the body has not started. */
+    /** The 2xx head stored for a body in progress, or null when no body has started. */
     private static ResponseHead storedHead(RecordRow r) {
-        if (r.status() == 0) {
+        if (r.status() < 200 || r.status() > 299) {
             return null;
         }
         Map<String, String> headers = Snapshots.headers(r.headersJson());

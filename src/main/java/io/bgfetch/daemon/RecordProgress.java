@@ -45,6 +45,15 @@ final class RecordProgress implements TransferListener {
     @Override
     public void headReceived(ResponseHead head) throws TransferFailure.Permanent {
         budget.reserve(key, index, head.size());
+        saveHead(head);
+    }
+
+    @Override
+    public void errorResponse(ResponseHead head) {
+        saveHead(head);
+    }
+
+    private void saveHead(ResponseHead head) {
         String headers;
         try {
             headers = JSON.std.asString(head.headers());

@@ -43,8 +43,11 @@ public final class RecordDownload {
         this.listener = listener;
         this.limiter = limiter;
         this.cancel = cancel;
-        this.head = storedHead;
-        this.plan = storedHead == null ? List.of() : storedPlan;
+        // A head without a plan (the daemon died between storing the two) proves nothing about
+        // the bytes on disk: start that body afresh rather than call it complete.
+        boolean planned = storedHead != null && (!storedPlan.isEmpty() || storedHead.size() == 0);
+        this.head = planned ? storedHead : null;
+        this.plan = planned ? storedPlan : List.of();
     }
 
     public Outcome run() {
@@ -62,6 +65,10 @@ public final class RecordDownload {
                     listener.attempting();
                     attempt(body);
                     long size = progress();
+                    if (head.size() >= 0 && size != head.size()) {
+                        throw new TransferFailure.RestartBody("the stored body has " + size
+                                + " bytes where the server announced " + head.size());
+                    }
                     if (request.sha256() != null && !request.sha256().equals(body.sha256(size))) {
                         if (integrityRetries >= 1) {
                             return new Outcome.Failed(FailureKind.FETCH_ERROR, 0,
@@ -133,6 +140,7 @@ public final class RecordDownload {
         try {
             if (response.getCode() < 200 || response.getCode() > 299) {
                 exchange.cancel();
+                listener.errorResponse(HttpTransport.headOf(response));
                 throw HttpTransport.statusFailure(response);
             }
             ResponseHead h = HttpTransport.headOf(response);

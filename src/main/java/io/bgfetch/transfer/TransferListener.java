@@ -15,6 +15,12 @@ public interface TransferListener {
      */
     void headReceived(ResponseHead head) throws TransferFailure.Permanent;
 
+    /**
+     * A response outside 2xx (its body is not kept): persist its status line and headers, so that
+     * a failed record shows why; it is not a head any body can resume from.
+     */
+    void errorResponse(ResponseHead head);
+
     /** The body's new plan, every segment at zero; replaces any earlier plan. */
     void planned(List<Segment> plan);
 
