@@ -75,8 +75,9 @@ public final class Daemon {
         reserveStoredBodies(budget);
         http = new HttpTransport(settings.transfer(), version);
         HookRunner hooks = new HookRunner(store, home.root(), home.logFile());
+        ChangeSignal changes = new ChangeSignal();
         DaemonContext ctx = new DaemonContext(home, version, settings, store, http, paths, budget,
-                new FetchEnding(store, paths, budget, hooks));
+                new FetchEnding(store, paths, budget, hooks, changes), changes);
         scheduler = new Scheduler(ctx);
         RequestHandler handler = new RequestHandler(ctx, scheduler, stopRequested::countDown);
         server = SocketServer.bind(home.socket(), handler, version);

@@ -6,5 +6,6 @@ import io.bgfetch.transfer.HttpTransport;
 
 /** The daemon's long-lived parts, built once at start and shared by the handlers and runs. */
 record DaemonContext(BgfetchHome home, String version, DaemonSettings settings, FetchStore store,
-                     HttpTransport http, BodyPaths paths, StorageBudget budget, FetchEnding ending) {
+                     HttpTransport http, BodyPaths paths, StorageBudget budget, FetchEnding ending,
+                     ChangeSignal changes) {
 }

@@ -20,9 +20,10 @@ import java.util.Set;
 
 /**
  * Places a successful fetch's bodies under {@code --dest}. Each file is first made complete
- * under a hidden temporary name in the destination (a hard link to the stored body when both
- * are on one filesystem, else a copy that is fsynced), then renamed into place, so a file never
- * appears half-written under its final name. The store keeps its copy for {@code match}.
+ * under a hidden temporary name in the destination (a copy, fsynced), then renamed into place, so a file never
+ * appears half-written under its final name. The store keeps its own copy for {@code match}: a
+ * copy rather than a hard link, so that editing the placed file cannot change the stored
+ * response, and the placed file gets the user's usual permissions, not the store's 0600.
  *
  * <p>Names: {@code out=} when given, else the URL's last path segment, made safe (no path
  * separators, no leading dot, no control characters) and unique within the fetch. An existing
@@ -49,13 +50,9 @@ final class DestPlacer {
             if (!Files.exists(body)) {
                 Files.createFile(body);
             }
-            try {
-                Files.createLink(temp, body);
-            } catch (IOException | UnsupportedOperationException otherFilesystem) {
-                Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+            Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

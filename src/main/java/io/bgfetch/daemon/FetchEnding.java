@@ -24,7 +24,10 @@ final class FetchEnding {
     private final HookRunner hooks;
     private final Notifier notifier;
 
-    FetchEnding(FetchStore store, BodyPaths paths, StorageBudget budget, HookRunner hooks) {
+    private final ChangeSignal changes;
+
+    FetchEnding(FetchStore store, BodyPaths paths, StorageBudget budget, HookRunner hooks, ChangeSignal changes) {
+        this.changes = changes;
         this.store = store;
         this.paths = paths;
         this.budget = budget;
@@ -84,6 +87,7 @@ final class FetchEnding {
 
     private void finish(long key, String result, String reason, String message) {
         store.finish(key, result, reason, message);
+        changes.changed();
         FetchRow done = store.find(key).orElseThrow();
         Log.info("fetch " + key + " ('" + done.id() + "') ended: " + result
                 + (reason.isEmpty() ? "" : " (" + reason + ": " + message + ")"));

@@ -4,6 +4,7 @@ import io.bgfetch.store.FetchOptions;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
+import io.bgfetch.store.StoreException;
 import io.bgfetch.transfer.Cancellation;
 import io.bgfetch.transfer.DownloadRequest;
 import io.bgfetch.transfer.FailureKind;
@@ -97,9 +98,12 @@ final class FetchRun implements Runnable {
             }
             end();
         } catch (Throwable t) {
-            Log.error("fetch " + fetch.key() + " ('" + fetch.id() + "') failed unexpectedly", t);
+            boolean diskFull = StoreException.isDiskFull(t);
+            Log.error("fetch " + fetch.key() + " ('" + fetch.id() + "') failed" + (diskFull ? ": the disk is full" : " unexpectedly"), t);
             try {
-                ctx.ending().failIncomplete(fetch.key(), "fetch-error", "internal error: " + t);
+                cancel.cancel();
+                ctx.ending().failIncomplete(fetch.key(), diskFull ? "quota-exceeded" : "fetch-error",
+                        diskFull ? "the disk is full" : "internal error: " + t);
             } catch (RuntimeException again) {
                 Log.error("cannot record the failure of fetch " + fetch.key(), again);
             }
@@ -134,13 +138,14 @@ final class FetchRun implements Runnable {
                 progress, limiter, cancel).run();
         running.remove(r.idx());
         waiting.remove(r.idx());
+        ctx.changes().changed();
         if (outcome instanceof Outcome.Done) {
             ctx.store().setRecordState(r.fetchKey(), r.idx(), "done");
             live.remove(r.idx());
         } else if (outcome instanceof Outcome.Failed failed) {
+            deleteQuietly(body); // first: on a full disk, the database needs the room
             ctx.store().failRecord(r.fetchKey(), r.idx(), failed.kind().reason(), failed.message());
             ctx.store().replaceSegments(r.fetchKey(), r.idx(), List.of());
-            deleteQuietly(body);
             ctx.budget().release(r.fetchKey(), r.idx());
             live.remove(r.idx());
             Log.info("fetch " + fetch.key() + " record " + r.idx() + " failed: " + failed.kind().reason() + ": " + failed.message());
@@ -176,7 +181,10 @@ final class FetchRun implements Runnable {
             return;
         }
         switch (reason) {
-            case PAUSE -> ctx.store().setState(fetch.key(), "paused", "");
+            case PAUSE -> {
+                ctx.store().setState(fetch.key(), "paused", "");
+                ctx.changes().changed();
+            }
             case SHUTDOWN -> Log.info("fetch " + fetch.key() + " saved for the next start");
             case ABORT -> ctx.ending().discard(fetch.key(), "aborted", "aborted by the user");
             case DOWNLOAD_TOTAL_EXCEEDED -> ctx.ending().discard(fetch.key(), "download-total-exceeded", message);
@@ -227,6 +235,7 @@ final class FetchRun implements Runnable {
     void recordWaiting(int index, String reason, Instant next) {
         waiting.put(index, reason);
         nextAttempt = next;
+        ctx.changes().changed();
     }
 
     void recordAttempting(int index) {

@@ -3,6 +3,8 @@ package io.bgfetch.daemon;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.SegmentRow;
+import io.bgfetch.store.StoreException;
+import io.bgfetch.transfer.FailureKind;
 import io.bgfetch.transfer.ResponseHead;
 import io.bgfetch.transfer.Segment;
 import io.bgfetch.transfer.TransferFailure;
@@ -81,8 +83,13 @@ final class RecordProgress implements TransferListener {
     }
 
     @Override
-    public void checkpoint(Segment segment) {
-        store.checkpoint(key, index, segment.index(), segment.written(), segment.end());
+    public void checkpoint(Segment segment, long durableBytes) throws TransferFailure.Permanent {
+        try {
+            store.checkpoint(key, index, segment.index(), durableBytes, segment.end());
+        } catch (StoreException e) {
+            throw new TransferFailure.Permanent(StoreException.isDiskFull(e) ? FailureKind.QUOTA : FailureKind.FETCH_ERROR,
+                    "cannot record progress: " + e.getMessage(), 0, e);
+        }
     }
 
     @Override

@@ -90,13 +90,14 @@ final class RequestHandler {
         List<String> ids = w.ids() == null || w.ids().isEmpty()
                 ? fetches.status(List.of()).stream().map(Registration::id).toList() : w.ids();
         while (true) {
+            long seen = ctx.changes().version();
             List<Registration> regs = fetches.status(ids);
             boolean allDone = regs.stream().allMatch(Registration::isDone);
             out.send(allDone ? Reply.of(json(regs)) : Reply.partial(json(regs)));
             if (allDone) {
                 return;
             }
-            sleep(interval);
+            await(seen, interval);
         }
     }
 
@@ -104,6 +105,7 @@ final class RequestHandler {
     private void follow(Request.Follow f, ReplySink out) throws IOException {
         long last = -1;
         while (true) {
+            long seen = ctx.changes().version();
             RecordInfo r = fetches.match(f.id(), f.url(), f.ignoreSearch());
             boolean ended = r.isDone() || r.isFailed();
             if (ended) {
@@ -114,7 +116,7 @@ final class RequestHandler {
                 out.send(Reply.partial(r));
                 last = r.available();
             }
-            sleep(50);
+            await(seen, 50);
         }
     }
 
@@ -122,9 +124,10 @@ final class RequestHandler {
         return regs.stream().map(Registration::toJson).toList();
     }
 
-    private static void sleep(long millis) throws IOException {
+    /** Waits for the next change of any fetch, or at most {@code millis}. */
+    private void await(long seen, long millis) throws IOException {
         try {
-            Thread.sleep(millis);
+            ctx.changes().awaitAfter(seen, millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");

@@ -267,7 +267,7 @@ public final class RecordDownload {
         plan = repaired;
         if (changed) {
             for (Segment s : repaired) {
-                listener.checkpoint(s);
+                listener.checkpoint(s, s.written());
             }
         }
     }

@@ -11,7 +11,8 @@ import org.apache.hc.core5.http.HttpEntity;
 /**
  * Moves one segment's bytes from a response into the body file: reads into a large buffer,
  * writes it positionally, and checkpoints (fsync, then report) every
- * {@link TransferSettings#checkpointBytes()} and when the segment stops for any reason.
+ * {@link TransferSettings#checkpointBytes()} in the background, and synchronously when the
+ * segment stops for any reason.
  */
 final class SegmentFetcher {
     private final HttpTransport http;
@@ -100,6 +101,7 @@ final class SegmentFetcher {
             return;
         }
         ByteBuffer buffer = ByteBuffer.allocate(settings.bufferBytes());
+        BackgroundCheckpoint background = new BackgroundCheckpoint(body, listener, segment);
         long sinceCheckpoint = 0;
         boolean endOfBody = false;
         InputStream in = null;
@@ -122,7 +124,7 @@ final class SegmentFetcher {
                 if (!buffer.hasRemaining()) {
                     sinceCheckpoint += flush(buffer, segment);
                     if (sinceCheckpoint >= settings.checkpointBytes()) {
-                        checkpoint(segment);
+                        background.request();
                         sinceCheckpoint = 0;
                     }
                 }
@@ -130,11 +132,11 @@ final class SegmentFetcher {
             }
         } catch (IOException e) {
             // What arrived before the failure is good data from this response: keep it.
-            saveQuietly(buffer, segment);
+            saveQuietly(buffer, segment, background);
             cancel.throwIfCancelled();
             throw Failures.network(e);
         } catch (TransferFailure.Cancelled | TransferFailure.Permanent stop) {
-            saveQuietly(buffer, segment);
+            saveQuietly(buffer, segment, background);
             throw stop;
         } finally {
             if (!endOfBody) {
@@ -143,6 +145,7 @@ final class SegmentFetcher {
             closeQuietly(in);
         }
         flush(buffer, segment);
+        background.finish();
         if (segment.end() < 0) {
             finishUnknownLength(segment);
         } else if (segment.position() < segment.end()) {
@@ -170,13 +173,14 @@ final class SegmentFetcher {
 
     private void checkpoint(Segment segment) throws TransferFailure.Permanent {
         body.force();
-        listener.checkpoint(segment);
+        listener.checkpoint(segment, segment.written());
     }
 
     /** Keeps the bytes already received when a transfer stops early; they are valid. */
-    private void saveQuietly(ByteBuffer buffer, Segment segment) {
+    private void saveQuietly(ByteBuffer buffer, Segment segment, BackgroundCheckpoint background) {
         try {
             flush(buffer, segment);
+            background.finish();
             checkpoint(segment);
         } catch (TransferFailure.Permanent ignored) {
             // the write failure will surface on the next attempt

@@ -28,10 +28,11 @@ public interface TransferListener {
     void bytesArrived(int n) throws TransferFailure.Permanent;
 
     /**
-     * The first {@code segment.written()} bytes of the segment are fsynced to the body file:
-     * persist that, so a restart continues from there.
+     * The first {@code durableBytes} bytes of the segment are fsynced to the body file: persist
+     * that, so a restart continues from there. Throws when it cannot be recorded (a full disk
+     * is a quota failure). May be called from a background thread.
      */
-    void checkpoint(Segment segment);
+    void checkpoint(Segment segment, long durableBytes) throws TransferFailure.Permanent;
 
     /** The stored bytes were discarded; the body starts from zero. */
     void restarted(String reason);
