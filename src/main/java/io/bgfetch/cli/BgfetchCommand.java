@@ -24,7 +24,7 @@ import picocli.CommandLine.IVersionProvider;
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  BGFETCH_HOME   where the database, stored bodies, socket and log live",
-            "  NO_COLOR       set to anything to turn colour off"
+            "  NO_COLOR       set (to a non-empty value) to turn colour off"
         })
 public final class BgfetchCommand implements Runnable {
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code bgfetch completion bash|zsh|fish}: prints the script shipped in {@code completions/}. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print the shell completion script (the same as in completions/).",
-            "bash: source <(bgfetch completion bash)   zsh: bgfetch completion zsh > \"${fpath[1]}/_bgfetch\"   "
+            "bash: source <(bgfetch completion bash)   zsh: bgfetch completion zsh > \"$${fpath[1]}/_bgfetch\"   "
                 + "fish: bgfetch completion fish > ~/.config/fish/completions/bgfetch.fish"})
 final class CompletionCommand implements Callable<Integer> {
     enum Shell { bash, zsh, fish }

@@ -46,7 +46,7 @@ final class FetchCommand extends ClientCommand {
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "More requests, one per line ('-' reads stdin): URL [integrity=sha256-<base64>] "
                     + "[sha256=<hex>] [out=<file name>]; blank lines and # comments are ignored.")
-    List<String> inputs = new ArrayList<>();
+    List<Path> inputs = new ArrayList<>();
 
     @Option(names = {"-t", "--title"}, paramLabel = "TEXT", description = "Title shown in status and notifications.")
     String title;
@@ -130,7 +130,7 @@ final class FetchCommand extends ClientCommand {
             for (String url : urls) {
                 specs.add(new RequestSpec(HttpUrl.require(url), null, null));
             }
-            for (String input : inputs) {
+            for (Path input : inputs) {
                 specs.addAll(readInput(input));
             }
             if (specs.isEmpty()) {
@@ -167,15 +167,14 @@ final class FetchCommand extends ClientCommand {
         }
     }
 
-    private List<RequestSpec> readInput(String input) {
+    private List<RequestSpec> readInput(Path input) {
         try {
-            if ("-".equals(input)) {
+            if ("-".equals(input.toString())) {
                 Reader in = new InputStreamReader(System.in, StandardCharsets.UTF_8);
                 return RequestListParser.parse(in, "stdin");
             }
-            Path file = Path.of(input);
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                return RequestListParser.parse(in, input);
+            try (Reader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+                return RequestListParser.parse(in, input.toString());
             }
         } catch (IOException e) {
             throw usage("cannot read the input file " + input + ": " + e.getMessage());

@@ -27,7 +27,8 @@ public final class WireCodec implements AutoCloseable {
     public static final int PROTOCOL = 1;
     private static final int MAX_LINE_CHARS = 64 << 20;
 
-    private static final JSON JSON_CODEC = JSON.std;
+    /** Nulls are written: {@code "finishedAt": null} is part of the contract's JSON. */
+    private static final JSON JSON_CODEC = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
     private static final Map<String, Class<? extends Request>> REQUEST_TYPES = new LinkedHashMap<>();
 
     static {
