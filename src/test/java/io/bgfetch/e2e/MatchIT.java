@@ -1,0 +1,193 @@
+package io.bgfetch.e2e;
+
+import static io.bgfetch.e2e.FetchBasicsIT.num;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bgfetch.testing.Bgfetch;
+import io.bgfetch.testing.Poll;
+import io.bgfetch.testing.Resource;
+import io.bgfetch.testing.Result;
+import io.bgfetch.testing.Sha256;
+import io.bgfetch.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** match: streaming a body still arriving, -o, --headers, --ignore-search, matchAll. */
+class MatchIT {
+
+    static final List<String> RECORD_FIELDS =
+            List.of("url", "method", "state", "status", "headers", "size", "downloaded", "path");
+
+    @TempDir
+    Path tmp;
+
+    TestServer server;
+    Bgfetch bg;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = TestServer.start();
+        bg = Bgfetch.create(tmp);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            bg.close();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void matchStreamsABodyStillArriving() throws Exception {
+        Resource r = server.add("/stream.bin", 500_000).throttle(100_000);
+        String url = server.url("/stream.bin");
+        Result f = bg.run("fetch", "streaming", url);
+        assertEquals(0, f.exit(), f::describe);
+
+        AtomicReference<Map<String, Object>> last = new AtomicReference<>();
+        Poll.until(Duration.ofSeconds(30), () -> {
+            Map<String, Object> st = bg.status("streaming");
+            last.set(st);
+            return num(st, "downloaded") > 0;
+        }, "the body to start arriving");
+        assertNotEquals("done", last.get().get("state"), "the test needs the body still arriving");
+
+        Result noWait = bg.run("match", "streaming", url, "--no-wait");
+        Map<String, Object> afterNoWait = bg.status("streaming");
+        assertNotEquals("done", afterNoWait.get("state"),
+                "the body was still arriving when --no-wait ran (else this test proves nothing)");
+        assertEquals(3, noWait.exit(), noWait::describe);
+        assertEquals(0, noWait.stdoutBytes().length, "--no-wait prints nothing");
+
+        // match on stdout (redirected to a file by a shell, as a user would), watched as it grows
+        Path streamed = tmp.resolve("streamed.bin");
+        Process m = bg.startCommand(List.of("bash", "-c", "o=$1; shift; exec \"$0\" \"$@\" > \"$o\"",
+                bg.launcher().toString(), streamed.toString(), "match", "streaming", url));
+        Poll.until(Duration.ofSeconds(30), () -> size(streamed) > 0 || !m.isAlive(),
+                "match to write the first bytes");
+        long first = size(streamed);
+        assertTrue(first > 0 && first < r.size(),
+                "match wrote part of the body (" + first + " of " + r.size() + " bytes) before it was complete");
+        Result done = bg.finish(m, Duration.ofSeconds(60));
+        assertEquals(0, done.exit(), done::describe);
+        assertEquals(r.size(), Files.size(streamed), "the whole body was streamed");
+        assertEquals(r.sha256(), Sha256.hex(streamed));
+        assertEquals("success", bg.awaitDone("streaming", Duration.ofSeconds(10)).get("result"));
+
+        Result again = bg.run("match", "streaming", url);
+        assertEquals(0, again.exit(), again::describe);
+        assertEquals(r.sha256(), Sha256.hex(again.stdoutBytes()));
+    }
+
+    static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void outputFileAndHeaders() throws Exception {
+        Resource r = server.add("/h.bin", 25_000).header("X-Custom", "yes-indeed");
+        String url = server.url("/h.bin");
+        assertEquals(0, bg.run("fetch", "--wait", "hd", url).exit());
+
+        Path out = tmp.resolve("out.bin");
+        Result o = bg.run("match", "hd", url, "-o", out.toString());
+        assertEquals(0, o.exit(), o::describe);
+        assertEquals(0, o.stdoutBytes().length, "-o writes nothing to stdout");
+        assertEquals(r.sha256(), Sha256.hex(out));
+
+        Result h = bg.run("match", "hd", url, "--headers");
+        assertEquals(0, h.exit(), h::describe);
+        assertEquals(r.sha256(), Sha256.hex(h.stdoutBytes()), "the body alone on stdout");
+        String err = h.stderr();
+        String lower = err.toLowerCase(Locale.ROOT);
+        assertTrue(err.lines().findFirst().orElse("").matches("HTTP/\\S+ 200\\b.*"),
+                "status line first on stderr: " + err);
+        assertTrue(lower.contains("x-custom: yes-indeed"), "headers on stderr: " + err);
+        assertTrue(lower.contains("content-length: 25000"), "headers on stderr: " + err);
+
+        Result hj = bg.run("match", "hd", url, "--headers", "--json");
+        assertEquals(0, hj.exit(), hj::describe);
+        assertTrue(hj.json().toString().contains("yes-indeed"), "headers as one JSON document: " + hj.out());
+    }
+
+    @Test
+    void ignoreSearch() {
+        Resource r = server.add("/a.bin", 8_000);
+        String fetched = server.url("/a.bin?x=1");
+        String other = server.url("/a.bin?y=2");
+        Result f = bg.run("fetch", "--wait", "qs", fetched);
+        assertEquals(0, f.exit(), f::describe);
+
+        Result plain = bg.run("match", "qs", other);
+        assertEquals(3, plain.exit(), plain::describe);
+        assertEquals(0, plain.stdoutBytes().length);
+        Result ignoring = bg.run("match", "qs", other, "--ignore-search");
+        assertEquals(0, ignoring.exit(), ignoring::describe);
+        assertEquals(r.sha256(), Sha256.hex(ignoring.stdoutBytes()));
+        Result exact = bg.run("match", "qs", fetched);
+        assertEquals(0, exact.exit(), exact::describe);
+        assertEquals(r.sha256(), Sha256.hex(exact.stdoutBytes()));
+        Result bare = bg.run("match", "qs", server.url("/a.bin"), "--ignore-search");
+        assertEquals(0, bare.exit(), bare::describe);
+    }
+
+    @Test
+    void matchAllListsEveryRecord() throws Exception {
+        Resource a = server.add("/all/a.bin", 11_000);
+        Resource b = server.add("/all/b.bin", 22_000);
+        Map<String, Resource> byUrl = new HashMap<>();
+        byUrl.put(server.url("/all/a.bin"), a);
+        byUrl.put(server.url("/all/b.bin"), b);
+        Result f = bg.run("fetch", "--wait", "every", server.url("/all/a.bin"), server.url("/all/b.bin"));
+        assertEquals(0, f.exit(), f::describe);
+
+        Result text = bg.run("match", "every");
+        assertEquals(0, text.exit(), text::describe);
+        for (String url : byUrl.keySet()) {
+            assertTrue(text.out().contains(url), "matchAll lists " + url + ":\n" + text.out());
+        }
+        assertTrue(text.out().contains("200"), text.out());
+        Result withAll = bg.run("match", "every", "--all");
+        assertEquals(0, withAll.exit(), withAll::describe);
+        assertEquals(text.out(), withAll.out(), "--all is matchAll too");
+
+        Result json = bg.run("match", "every", "--json");
+        assertEquals(0, json.exit(), json::describe);
+        List<Object> records = json.jsonArray();
+        assertEquals(2, records.size(), records::toString);
+        for (Object o : records) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rec = (Map<String, Object>) o;
+            assertTrue(rec.keySet().containsAll(RECORD_FIELDS), "record fields: " + rec.keySet());
+            Resource res = byUrl.get(rec.get("url"));
+            assertTrue(res != null, "a requested URL: " + rec);
+            assertEquals("GET", rec.get("method"));
+            assertEquals("done", rec.get("state"));
+            assertEquals(200L, num(rec, "status"));
+            assertTrue(rec.get("headers") instanceof Map, rec::toString);
+            assertEquals((long) res.size(), num(rec, "size"));
+            assertEquals((long) res.size(), num(rec, "downloaded"));
+            Path path = Path.of((String) rec.get("path"));
+            assertTrue(Files.isRegularFile(path), rec::toString);
+            assertEquals(res.sha256(), Sha256.hex(path));
+        }
+    }
+}
