@@ -1,11 +1,10 @@
 package io.bgfetch.daemon;
 
 import io.bgfetch.transfer.TransferSettings;
+import io.bgfetch.units.ByteSize;
+import io.bgfetch.units.DurationText;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Daemon-wide settings read from the environment at start (a daemon spawned by a client
@@ -21,9 +20,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 record DaemonSettings(TransferSettings transfer, long quotaBytes) {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b?)", Pattern.CASE_INSENSITIVE);
-
     static DaemonSettings fromEnvironment(Map<String, String> env) {
         TransferSettings d = TransferSettings.defaults();
         TransferSettings transfer = new TransferSettings(
@@ -41,20 +37,12 @@ record DaemonSettings(TransferSettings transfer, long quotaBytes) {
         if (v == null || v.isBlank()) {
             return fallback;
         }
-        Matcher m = DURATION.matcher(v.trim());
-        if (!m.matches()) {
-            Log.info("ignoring " + name + "='" + v + "' (examples: 500ms, 30s, 10m)");
+        try {
+            return DurationText.parse(v);
+        } catch (IllegalArgumentException e) {
+            Log.info("ignoring " + name + ": " + e.getMessage());
             return fallback;
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
-        };
     }
 
     private static long size(Map<String, String> env, String name, long fallback) {
@@ -62,19 +50,11 @@ record DaemonSettings(TransferSettings transfer, long quotaBytes) {
         if (v == null || v.isBlank()) {
             return fallback;
         }
-        Matcher m = SIZE.matcher(v.trim());
-        if (!m.matches()) {
-            Log.info("ignoring " + name + "='" + v + "' (examples: 4MiB, 500K)");
+        try {
+            return ByteSize.parse(v);
+        } catch (IllegalArgumentException e) {
+            Log.info("ignoring " + name + ": " + e.getMessage());
             return fallback;
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2).toLowerCase(Locale.ROOT);
-        boolean decimal = m.group(3).equalsIgnoreCase("b") && !unit.isEmpty();
-        long base = decimal ? 1000 : 1024;
-        int power = "kmgt".indexOf(unit.isEmpty() ? 'x' : unit.charAt(0)) + 1;
-        for (int i = 0; i < power; i++) {
-            n *= base;
-        }
-        return n;
     }
 }

@@ -1,5 +1,6 @@
 package io.bgfetch.cli.options;
 
+import io.bgfetch.units.ByteSize;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

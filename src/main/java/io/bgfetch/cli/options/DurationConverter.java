@@ -1,5 +1,7 @@
 package io.bgfetch.cli.options;
 
+import io.bgfetch.units.DurationText;
+
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

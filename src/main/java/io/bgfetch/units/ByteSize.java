@@ -1,4 +1,4 @@
-package io.bgfetch.cli.options;
+package io.bgfetch.units;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the sizes and rates of the command line ({@code --download-total}, {@code --limit-rate}).
+ * Parses sizes and rates as users write them: {@code --download-total}, {@code --limit-rate},
+ * and the daemon's size settings such as {@code BGFETCH_QUOTA}.
  *
  * <p>The contract: a bare number is bytes; {@code K M G T} and {@code KiB MiB GiB TiB} are powers
  * of 1024; {@code KB MB GB TB} are powers of 1000. Unit letters are case-insensitive, so

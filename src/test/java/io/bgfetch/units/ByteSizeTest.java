@@ -1,4 +1,6 @@
-package io.bgfetch.cli.options;
+package io.bgfetch.units;
+
+import io.bgfetch.cli.options.ByteSizeConverter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

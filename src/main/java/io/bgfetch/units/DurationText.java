@@ -1,4 +1,4 @@
-package io.bgfetch.cli.options;
+package io.bgfetch.units;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -9,7 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the durations of the command line ({@code --retry-for}).
+ * Parses durations as users write them: {@code --retry-for} and the daemon's timing settings
+ * such as {@code BGFETCH_STALL_TIMEOUT}.
  *
  * <p>Accepted: one or more {@code <number><unit>} parts with the units {@code d h m s ms}
  * (case-insensitive), largest unit first and each at most once, without spaces: {@code 500ms},
