@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -69,7 +70,7 @@ public final class Daemon {
     private void start() throws IOException {
         Files.writeString(PrivateFiles.file(home.pidFile()), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         DaemonSettings settings = DaemonSettings.fromEnvironment(System.getenv());
-        store = FetchStore.open(home.database());
+        store = openStore();
         BodyPaths paths = new BodyPaths(PrivateFiles.directories(home.storeDir()));
         StorageBudget budget = new StorageBudget(home.storeDir(), settings.quotaBytes());
         reserveStoredBodies(budget);
@@ -88,6 +89,28 @@ public final class Daemon {
             hooks.fire(f);
         }
         scheduler.resumeUnfinished();
+    }
+
+    /**
+     * Opens the database. A damaged one is never trusted: it is moved aside with the bodies it
+     * described (named {@code *.corrupt-<time>}, for a person to inspect) and the daemon starts
+     * afresh, so that bgfetch keeps working and says why in its log.
+     */
+    private FetchStore openStore() throws IOException {
+        try {
+            return FetchStore.open(home.database());
+        } catch (FetchStore.CorruptDatabaseException e) {
+            String suffix = ".corrupt-" + java.time.Instant.now().toString().replace(':', '-');
+            for (Path p : List.of(home.database(), Path.of(home.database() + "-wal"),
+                    Path.of(home.database() + "-shm"), home.storeDir())) {
+                if (Files.exists(p)) {
+                    Files.move(p, Path.of(p + suffix));
+                }
+            }
+            Log.error("the database was damaged and has been set aside as " + home.database() + suffix
+                    + "; starting with an empty one", e);
+            return FetchStore.open(home.database());
+        }
     }
 
     /** Bodies already stored count against the quota. */

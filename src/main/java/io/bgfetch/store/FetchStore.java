@@ -41,13 +41,31 @@ public final class FetchStore implements AutoCloseable {
                 st.execute("PRAGMA synchronous=FULL");
                 st.execute("PRAGMA foreign_keys=ON");
                 st.execute("PRAGMA busy_timeout=10000");
+                try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+                    String verdict = rs.next() ? rs.getString(1) : "no answer";
+                    if (!"ok".equals(verdict)) {
+                        db.close();
+                        throw new CorruptDatabaseException(file + " failed its integrity check: " + verdict);
+                    }
+                }
             }
             Schema.migrate(db);
             FetchStore store = new FetchStore(db, file);
             store.restrictFiles();
             return store;
         } catch (SQLException e) {
-            throw new IOException("cannot open the database " + file + ": " + e.getMessage(), e);
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("SQLITE_CORRUPT") || message.contains("SQLITE_NOTADB")) {
+                throw new CorruptDatabaseException(file + " is not a readable database: " + message);
+            }
+            throw new IOException("cannot open the database " + file + ": " + message, e);
+        }
+    }
+
+    /** The database file is damaged; it cannot be trusted, only set aside. */
+    public static final class CorruptDatabaseException extends IOException {
+        public CorruptDatabaseException(String message) {
+            super(message);
         }
     }
 
