@@ -15,8 +15,15 @@ final class Notifier {
         }
         String title = f.title() == null || f.title().isEmpty() ? f.id() : f.title();
         String body = "success".equals(f.result()) ? "Download complete" : "Download failed: " + f.failureReason();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("notify-send", "--app-name=bgfetch"));
+        if (f.icon() != null) {
+            command.add("--icon=" + f.icon());
+        }
+        command.add("--");
+        command.add(title);
+        command.add(body);
         try {
-            new ProcessBuilder("notify-send", "--app-name=bgfetch", title, body)
+            new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
