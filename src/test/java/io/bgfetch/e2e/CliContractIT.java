@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,34 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes, the shape of errors and of --json output, IDs that round-trip, help texts. */
-class CliContractIT {
-
-    @TempDir
-    Path tmp;
-
-    TestServer server;
-    Bgfetch bg;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            bg.close();
-        } finally {
-            server.close();
-        }
-    }
+class CliContractIT extends EndToEndTest {
 
     /** One {@code bgfetch: } line on stderr, nothing on stdout, no stack trace. */
     static void assertOneErrorLine(Result r, int exit, String what) {

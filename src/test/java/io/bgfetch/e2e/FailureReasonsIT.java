@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,34 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** How fetches fail: bad-status, download-total-exceeded, aborted; and rm. */
-class FailureReasonsIT {
-
-    @TempDir
-    Path tmp;
-
-    TestServer server;
-    Bgfetch bg;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            bg.close();
-        } finally {
-            server.close();
-        }
-    }
+class FailureReasonsIT extends EndToEndTest {
 
     @Test
     void badStatusFailsTheFetchButKeepsTheGoodRecords() {

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.RequestLog;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,39 +25,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The happy paths a user tries first: one URL, a batch from a file or stdin, headers, uploads, big totals. */
-class FetchBasicsIT {
+class FetchBasicsIT extends EndToEndTest {
 
     /** Every field of a registration that the contract names. */
     static final List<String> REGISTRATION_FIELDS = List.of(
             "id", "title", "state", "result", "failureReason", "downloaded", "downloadTotal",
             "uploaded", "uploadTotal", "requests", "completed", "recordsAvailable", "createdAt", "finishedAt");
-
-    @TempDir
-    Path tmp;
-
-    TestServer server;
-    Bgfetch bg;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            bg.close();
-        } finally {
-            server.close();
-        }
-    }
 
     @Test
     void singleUrlWaitThenMatchPathAndStatus() throws Exception {

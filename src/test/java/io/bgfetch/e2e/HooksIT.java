@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Result;
-import io.bgfetch.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,38 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** --on-success, --on-fail and --on-abort run in the daemon with the contract's environment, never spliced. */
-class HooksIT {
+class HooksIT extends EndToEndTest {
 
     static final List<String> VARIABLES = List.of("BGFETCH_ID", "BGFETCH_RESULT", "BGFETCH_FAILURE_REASON",
             "BGFETCH_DOWNLOADED", "BGFETCH_DEST", "BGFETCH_HOME");
     static final Duration HOOK_TIMEOUT = Duration.ofSeconds(20);
-
-    @TempDir
-    Path tmp;
-
-    TestServer server;
-    Bgfetch bg;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            bg.close();
-        } finally {
-            server.close();
-        }
-    }
 
     /** A hook that writes its whole environment (NUL-separated) to {@code out}, atomically. */
     static String hook(Path out) {

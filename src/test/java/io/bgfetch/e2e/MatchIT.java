@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,37 +17,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** match: streaming a body still arriving, -o, --headers, --ignore-search, matchAll. */
-class MatchIT {
+class MatchIT extends EndToEndTest {
 
     static final List<String> RECORD_FIELDS =
             List.of("url", "method", "state", "status", "headers", "size", "downloaded", "path");
-
-    @TempDir
-    Path tmp;
-
-    TestServer server;
-    Bgfetch bg;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            bg.close();
-        } finally {
-            server.close();
-        }
-    }
 
     @Test
     void matchStreamsABodyStillArriving() throws Exception {
