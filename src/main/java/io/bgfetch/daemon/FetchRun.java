@@ -112,8 +112,10 @@ final class FetchRun implements Runnable {
             if (up > 0) {
                 ctx.store().setUploaded(fetch.key(), up);
             }
-            ended.countDown();
+            // Leave the scheduler before waking waiters: a 'resume' right after 'pause' returns
+            // must not find this run still registered.
             onEnd.accept(this);
+            ended.countDown();
         }
     }
 
