@@ -50,9 +50,15 @@ final class DestPlacer {
             if (!Files.exists(body)) {
                 Files.createFile(body);
             }
-            Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            // Created here, not by Files.copy (which would give it the store's 0600): the placed
+            // file gets the user's usual mode from the umask.
+            try (FileChannel in = FileChannel.open(body, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long size = in.size();
+                for (long done = 0; done < size; ) {
+                    done += in.transferTo(done, size - done, out);
+                }
+                out.force(true);
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
