@@ -30,6 +30,9 @@ import java.util.Set;
  * file of the same name in the destination is replaced.
  */
 final class DestPlacer {
+    /** Room for "-NN" from {@link #unique} within a file system's 255-byte name limit. */
+    private static final int MAX_NAME_BYTES = 240;
+
     private final BodyPaths paths;
 
     DestPlacer(BodyPaths paths) {
@@ -42,9 +45,11 @@ final class DestPlacer {
         Map<Integer, Path> placed = new LinkedHashMap<>();
         Set<String> taken = new HashSet<>();
         for (RecordRow r : records) {
+            // out= names are used as given (the CLI checked them: at most 255 bytes, no duplicates).
             String name = unique(r.outName() != null ? r.outName() : nameFromUrl(r.url()), taken);
             Path target = dest.resolve(name);
-            Path temp = dest.resolve("." + name + ".bgfetch-" + ProcessHandle.current().pid() + ".tmp");
+            // A short temporary name: a name near the 255-byte limit must still fit.
+            Path temp = dest.resolve(".bgfetch-" + ProcessHandle.current().pid() + "-" + r.idx() + ".tmp");
             Files.deleteIfExists(temp);
             Path body = paths.body(r.fetchKey(), r.idx());
             if (!Files.exists(body)) {
@@ -79,9 +84,11 @@ final class DestPlacer {
         } catch (IllegalArgumentException e) {
             path = "";
         }
+        // Split before decoding, so an encoded '/' stays inside the name (and is made safe).
         String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
         try {
-            last = URLDecoder.decode(last, StandardCharsets.UTF_8);
+            // URLDecoder is a form decoder: protect '+', which in a path is a plus (c++.pdf).
+            last = URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException keepRaw) {
             // a stray % is kept as it is
         }
@@ -95,10 +102,17 @@ final class DestPlacer {
         while (s.startsWith(".")) {
             s = s.substring(1);
         }
-        if (s.length() > 200) {
-            s = s.substring(s.length() - 200);
-        }
+        s = fitBytes(s, MAX_NAME_BYTES);
         return s.isEmpty() ? "download" : s;
+    }
+
+    /** File systems limit a name to 255 bytes, not characters; keep the end (the extension). */
+    private static String fitBytes(String name, int maxBytes) {
+        String s = name;
+        while (s.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            s = s.substring(s.offsetByCodePoints(0, 1));
+        }
+        return s;
     }
 
     private static String unique(String name, Set<String> taken) {

@@ -109,8 +109,12 @@ public final class BgfetchHome {
      * plant a socket for our clients to talk to.
      */
     public void create() throws IOException {
-        PrivateFiles.directories(root);
-        Files.setPosixFilePermissions(root, PrivateFiles.DIR);
+        PrivateFiles.createMissing(root);
+        // An existing home is made private too, unless it is a shared sticky directory such as
+        // /tmp (someone pointed BGFETCH_HOME at it): that must never be chmod-ed.
+        if (((Integer) Files.getAttribute(root, "unix:mode") & 01000) == 0) {
+            Files.setPosixFilePermissions(root, PrivateFiles.DIR);
+        }
         if (socketOutsideHome()) {
             Path dir = socket().getParent();
             PrivateFiles.directories(dir);

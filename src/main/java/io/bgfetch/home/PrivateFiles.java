@@ -20,14 +20,24 @@ public final class PrivateFiles {
     private PrivateFiles() {
     }
 
-    /** Creates {@code dir} and any missing parents; the directories it creates get 0700. */
+    /**
+     * Creates {@code dir} and any missing parents, each 0700, and makes {@code dir} itself 0700
+     * if it already existed. Only for directories that are bgfetch's own (inside the home).
+     */
     public static Path directories(Path dir) throws IOException {
+        createMissing(dir);
+        Files.setPosixFilePermissions(dir, DIR);
+        return dir;
+    }
+
+    /** Creates {@code dir} and its missing parents with 0700; leaves existing ones alone. */
+    public static void createMissing(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
-            return dir;
+            return;
         }
         Path parent = dir.getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            directories(parent);
+        if (parent != null) {
+            createMissing(parent);
         }
         try {
             Files.createDirectory(dir);
@@ -37,7 +47,6 @@ public final class PrivateFiles {
                 throw raced;
             }
         }
-        return dir;
     }
 
     /** Creates {@code file} empty with 0600 if it does not exist; fixes the mode if it does. */

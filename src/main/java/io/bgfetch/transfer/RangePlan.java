@@ -55,8 +55,13 @@ final class RangePlan {
             }
             long first = Long.parseLong(rest.substring(0, dash).trim());
             long last = Long.parseLong(rest.substring(dash + 1, slash).trim());
-            String total = rest.substring(slash + 1).trim();
-            return new long[] {first, last, "*".equals(total) ? -1 : Long.parseLong(total)};
+            String totalText = rest.substring(slash + 1).trim();
+            long total = "*".equals(totalText) ? -1 : Long.parseLong(totalText);
+            // RFC 9110 §14.4: first <= last, and last < total when the total is known.
+            if (first < 0 || last < first || (total >= 0 && last >= total) || (total < -1)) {
+                return null;
+            }
+            return new long[] {first, last, total};
         } catch (NumberFormatException e) {
             return null;
         }

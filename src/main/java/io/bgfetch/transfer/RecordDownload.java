@@ -86,7 +86,8 @@ public final class RecordDownload {
                         continue;
                     }
                     if (!await(retry, r.getMessage(), null)) {
-                        return new Outcome.Failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
+                        return cancel.isCancelled() ? new Outcome.Cancelled()
+                                : new Outcome.Failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
                     }
                 } catch (TransferFailure.Transient t) {
                     if (progress() > before) {
@@ -94,7 +95,9 @@ public final class RecordDownload {
                         restartsInARow = 0;
                     }
                     if (!await(retry, t.getMessage(), t.retryAfter())) {
-                        return new Outcome.Failed(t.kindWhenExhausted(), t.httpStatus(), t.getMessage());
+                        // A pause or stop during the wait is not the end of the retry window.
+                        return cancel.isCancelled() ? new Outcome.Cancelled()
+                                : new Outcome.Failed(t.kindWhenExhausted(), t.httpStatus(), t.getMessage());
                     }
                 } catch (TransferFailure.Permanent p) {
                     return new Outcome.Failed(p.kind(), p.httpStatus(), p.getMessage());
@@ -110,7 +113,7 @@ public final class RecordDownload {
         }
     }
 
-    /** Waits out a retry delay; false when the retry window is used up or the fetch was stopped. */
+    /** Waits out a retry delay; false when the retry window is used up or the fetch was stopped (check which). */
     private boolean await(RetryPolicy retry, String reason, Duration retryAfter) {
         Optional<Duration> delay = retry.nextDelay(retryAfter);
         if (delay.isEmpty()) {

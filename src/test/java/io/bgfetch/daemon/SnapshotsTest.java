@@ -1,0 +1,178 @@
+package io.bgfetch.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bgfetch.protocol.RecordInfo;
+import io.bgfetch.protocol.Registration;
+import io.bgfetch.store.FetchOptions;
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.NewFetch;
+import io.bgfetch.store.RecordRow;
+import io.bgfetch.store.SegmentRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotsTest {
+    @TempDir
+    Path tmp;
+
+    private FetchStore store;
+    private BodyPaths paths;
+    private Snapshots snapshots;
+    private long key;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = FetchStore.open(tmp.resolve("bgfetch.db"));
+        paths = new BodyPaths(tmp.resolve("store"));
+        snapshots = new Snapshots(store, paths);
+        FetchOptions options = new FetchOptions(List.of(), "GET", null, "/some/dest", null, null, null, false,
+                1, 1, 0, 60_000);
+        key = store.register(new NewFetch("snap", "Snap title", null, 1000, 0, options, List.of(
+                new NewFetch.NewRecord("https://h/done.bin", "GET", null, null),
+                new NewFetch.NewRecord("https://h/partial.bin", "GET", null, null),
+                new NewFetch.NewRecord("https://h/failed.bin", "GET", null, null)), false))[0];
+        // record 0: complete, 100 bytes
+        store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\",\"etag\":\"\\\"x\\\"\"}", 100, "\"x\"", null);
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 100)));
+        store.setRecordState(key, 0, "done");
+        // record 1: two segments, 30 of [0,50) and 20 of [50,100)
+        store.saveHead(key, 1, 200, "OK", "{}", 100, "\"y\"", null);
+        store.replaceSegments(key, 1, List.of(new SegmentRow(0, 0, 50, 30), new SegmentRow(1, 50, 100, 20)));
+        // record 2: failed, with leftovers that must not count
+        store.replaceSegments(key, 2, List.of(new SegmentRow(0, 0, 100, 70)));
+        store.failRecord(key, 2, "bad-status", "HTTP 404");
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private RecordRow row(int idx) {
+        return store.records(key).get(idx);
+    }
+
+    private void writeBody(int idx, int size) throws IOException {
+        Path body = paths.body(key, idx);
+        Files.createDirectories(body.getParent());
+        Files.write(body, new byte[size]);
+    }
+
+    @Test
+    void storedBytesCountCompleteBodiesWholeAndOthersAsCheckpointedButNotFailedOnes() {
+        assertEquals(100 + 30 + 20, Snapshots.storedBytes(store, store.records(key)));
+    }
+
+    @Test
+    void registrationOfAFetchThatIsNotRunning() {
+        FetchRow f = store.find(key).orElseThrow();
+
+        Registration reg = snapshots.registration(f, null);
+
+        assertEquals("snap", reg.id());
+        assertEquals("Snap title", reg.title());
+        assertEquals("queued", reg.state());
+        assertEquals("", reg.result());
+        assertEquals("", reg.failureReason());
+        assertEquals(150, reg.downloaded());
+        assertEquals(1000, reg.downloadTotal());
+        assertEquals(3, reg.requests());
+        assertEquals(1, reg.completed());
+        assertTrue(reg.recordsAvailable());
+        assertEquals(f.createdAt(), reg.createdAt());
+        assertNull(reg.finishedAt());
+        assertNull(reg.nextAttemptAt());
+        assertEquals("/some/dest", reg.dest());
+        assertEquals(0, reg.bytesPerSecond());
+    }
+
+    @Test
+    void registrationWithNothingCompleteHasNoRecordsAvailable() throws Exception {
+        long other = store.register(new NewFetch("empty", null, null, 0, 0,
+                new FetchOptions(List.of(), "GET", null, null, null, null, null, false, 1, 1, 0, 1000),
+                List.of(new NewFetch.NewRecord("https://h/x", "GET", null, null)), false))[0];
+        Registration reg = snapshots.registration(store.find(other).orElseThrow(), null);
+        assertEquals(0, reg.completed());
+        assertFalse(reg.recordsAvailable());
+        assertEquals(0, reg.downloaded());
+        assertEquals("", reg.title());
+    }
+
+    @Test
+    void aFinishedRegistrationCarriesItsResult() {
+        store.finish(key, "failure", "bad-status", "HTTP 404");
+        Registration reg = snapshots.registration(store.find(key).orElseThrow(), null);
+        assertEquals("done", reg.state());
+        assertEquals("failure", reg.result());
+        assertEquals("bad-status", reg.failureReason());
+        assertEquals("HTTP 404", reg.message());
+        assertTrue(reg.finishedAt() != null && !reg.finishedAt().isEmpty());
+    }
+
+    @Test
+    void aDoneRecord() throws IOException {
+        writeBody(0, 100);
+
+        RecordInfo info = snapshots.record(row(0), null);
+
+        assertEquals("https://h/done.bin", info.url());
+        assertEquals("GET", info.method());
+        assertEquals("done", info.state());
+        assertEquals(200, info.status());
+        assertEquals(Map.of("content-type", "audio/mpeg", "etag", "\"x\""), info.headers());
+        assertEquals(100, info.size());
+        assertEquals(100, info.downloaded());
+        assertEquals(100, info.available());
+        assertEquals(paths.body(key, 0).toString(), info.path());
+    }
+
+    @Test
+    void aPartialRecordIsPendingWithItsContiguousPrefixAvailable() throws IOException {
+        writeBody(1, 100);
+
+        RecordInfo info = snapshots.record(row(1), null);
+
+        assertEquals("pending", info.state(), "not running: pending, whatever the stored state");
+        assertEquals(50, info.downloaded());
+        assertEquals(30, info.available(), "segment 1's bytes follow a gap");
+        assertEquals(paths.body(key, 1).toString(), info.path());
+    }
+
+    @Test
+    void aRecordWithoutABodyFileHasNoPath() {
+        assertNull(snapshots.record(row(1), null).path());
+    }
+
+    @Test
+    void aFailedRecordHasNoPathEvenWithLeftoverBytes() throws IOException {
+        writeBody(2, 70);
+
+        RecordInfo info = snapshots.record(row(2), null);
+
+        assertEquals("failed", info.state());
+        assertNull(info.path());
+        assertEquals("HTTP 404", info.error());
+    }
+
+    @Test
+    void headersJsonIsReadLeniently() {
+        assertEquals(Map.of(), Snapshots.headers(null));
+        assertEquals(Map.of(), Snapshots.headers(""));
+        assertEquals(Map.of(), Snapshots.headers("not json"));
+        assertEquals(Map.of("a", "1", "b", "x, y"), Snapshots.headers("{\"a\":\"1\",\"b\":\"x, y\"}"));
+        assertEquals(List.of("z", "a"), List.copyOf(Snapshots.headers("{\"z\":\"1\",\"a\":\"2\"}").keySet()),
+                "order is kept");
+    }
+}

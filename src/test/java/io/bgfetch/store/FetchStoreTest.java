@@ -1,0 +1,325 @@
+package io.bgfetch.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FetchStoreTest {
+    @TempDir
+    Path tmp;
+
+    private Path dbFile;
+    private FetchStore store;
+
+    @BeforeEach
+    void open() throws IOException {
+        dbFile = tmp.resolve("bgfetch.db");
+        store = FetchStore.open(dbFile);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    static FetchOptions options() {
+        return new FetchOptions(List.of("Authorization: Bearer secret", "X-A: 1"), "GET", null, "/tmp/dest",
+                "echo ok", "echo fail", null, true, 2, 4, 500_000, 86_400_000);
+    }
+
+    static NewFetch fetch(String id, boolean replace, String... urls) {
+        List<NewFetch.NewRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < urls.length; i++) {
+            records.add(new NewFetch.NewRecord(urls[i], "GET", i == 0 ? "ab".repeat(32) : null, i == 0 ? "first.bin" : null));
+        }
+        return new NewFetch(id, "Title " + id, null, 78_643_200, 0, options(), records, replace);
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void registerThenFindByIdAndKey() throws Exception {
+        long[] keys = store.register(fetch("podcast-42", false, "https://example.org/42.mp3", "https://example.org/43.mp3"));
+        long key = keys[0];
+        assertEquals(-1, keys[1], "nothing replaced");
+
+        FetchRow byId = store.find("podcast-42").orElseThrow();
+        FetchRow byKey = store.find(key).orElseThrow();
+        assertEquals(byId, byKey);
+        assertEquals(key, byId.key());
+        assertEquals("podcast-42", byId.id());
+        assertEquals("Title podcast-42", byId.title());
+        assertEquals("queued", byId.state());
+        assertEquals("", byId.result());
+        assertEquals("", byId.failureReason());
+        assertEquals(78_643_200, byId.downloadTotal());
+        assertEquals(options(), byId.options(), "options survive the JSON column");
+        assertNotNull(Instant.parse(byId.createdAt()));
+        assertNull(byId.finishedAt());
+        assertFalse(byId.hooksPending());
+
+        List<RecordRow> records = store.records(key);
+        assertEquals(2, records.size());
+        RecordRow r0 = records.get(0);
+        assertEquals(0, r0.idx());
+        assertEquals("https://example.org/42.mp3", r0.url());
+        assertEquals("GET", r0.method());
+        assertEquals("ab".repeat(32), r0.sha256());
+        assertEquals("first.bin", r0.outName());
+        assertEquals("pending", r0.state());
+        assertEquals(0, r0.status());
+        assertEquals(-1, r0.size());
+        assertEquals("{}", r0.headersJson());
+        assertEquals("", r0.failureKind());
+        assertEquals(0, r0.integrityRetries());
+        assertEquals(1, records.get(1).idx());
+        assertNull(records.get(1).sha256());
+        assertNull(records.get(1).outName());
+
+        assertTrue(store.find("podcast-43").isEmpty());
+        assertTrue(store.find(key + 1000).isEmpty());
+    }
+
+    @Test
+    void idsRoundTripExactly() throws Exception {
+        String id = "  ünïcødé 🎧 / ../x '\"; DROP TABLE fetches; --  ";
+        long key = store.register(fetch(id, false, "https://h/a"))[0];
+        assertEquals(id, store.find(key).orElseThrow().id());
+        assertTrue(store.find(id).isPresent());
+        assertTrue(store.find(id.strip()).isEmpty());
+    }
+
+    @Test
+    void aDuplicateActiveIdConflicts() throws Exception {
+        long key = store.register(fetch("dup", false, "https://h/a"))[0];
+        assertThrows(ConflictException.class, () -> store.register(fetch("dup", false, "https://h/b", "https://h/c")));
+        assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")),
+                "replace never replaces an active fetch");
+        store.setState(key, "active", "");
+        assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")));
+        store.setState(key, "paused", "");
+        assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")));
+
+        assertEquals(1, store.list(true).size(), "the rejected fetches left nothing behind");
+        assertEquals(List.of("https://h/a"), store.records(key).stream().map(RecordRow::url).toList());
+    }
+
+    @Test
+    void aFinishedIdConflictsWithoutReplaceAndIsReplacedWithIt() throws Exception {
+        long oldKey = store.register(fetch("done-once", false, "https://h/old1", "https://h/old2"))[0];
+        store.replaceSegments(oldKey, 0, List.of(new SegmentRow(0, 0, 10, 10)));
+        store.finish(oldKey, "success", "", "");
+
+        assertThrows(ConflictException.class, () -> store.register(fetch("done-once", false, "https://h/new")));
+        assertEquals(oldKey, store.find("done-once").orElseThrow().key(), "still the old one");
+
+        long[] keys = store.register(fetch("done-once", true, "https://h/new"));
+
+        assertEquals(oldKey, keys[1], "the replaced key is returned so its bodies can be removed");
+        assertNotEquals(oldKey, keys[0]);
+        assertTrue(store.find(oldKey).isEmpty());
+        assertEquals(List.of(), store.records(oldKey));
+        assertEquals(List.of(), store.segments(oldKey, 0));
+        FetchRow now = store.find("done-once").orElseThrow();
+        assertEquals(keys[0], now.key());
+        assertEquals("queued", now.state());
+        assertEquals(List.of("https://h/new"), store.records(keys[0]).stream().map(RecordRow::url).toList());
+    }
+
+    @Test
+    void segmentsAreReplacedAndCheckpointed() throws Exception {
+        long key = store.register(fetch("segs", false, "https://h/a", "https://h/b"))[0];
+        assertEquals(List.of(), store.segments(key, 0));
+
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 1000, 0), new SegmentRow(1, 1000, 2000, 0)));
+        store.checkpoint(key, 0, 1, 400, 2000);
+        store.checkpoint(key, 0, 0, 1000, 1000);
+        assertEquals(List.of(new SegmentRow(0, 0, 1000, 1000), new SegmentRow(1, 1000, 2000, 400)),
+                store.segments(key, 0));
+        assertTrue(store.segments(key, 0).get(0).isComplete());
+        assertFalse(store.segments(key, 0).get(1).isComplete());
+        assertEquals(List.of(), store.segments(key, 1), "segments belong to one record");
+
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, -1, 0)));
+        store.checkpoint(key, 0, 0, 5000, 5000);
+        assertEquals(List.of(new SegmentRow(0, 0, 5000, 5000)), store.segments(key, 0), "an open end is fixed by a checkpoint");
+
+        store.replaceSegments(key, 0, List.of());
+        assertEquals(List.of(), store.segments(key, 0), "an empty plan forgets the body");
+    }
+
+    @Test
+    void sixtyFourBitOffsetsSurvive() throws Exception {
+        long key = store.register(fetch("big", false, "https://h/a"))[0];
+        long five = 5L << 30;
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, five, 0), new SegmentRow(1, five, 2 * five, 0)));
+        store.checkpoint(key, 0, 1, five - 1, 2 * five);
+        assertEquals(new SegmentRow(1, five, 2 * five, five - 1), store.segments(key, 0).get(1));
+    }
+
+    @Test
+    void recordUpdatesRoundTrip() throws Exception {
+        long key = store.register(fetch("rec", false, "https://h/a", "https://h/b"))[0];
+        store.setRecordState(key, 0, "active");
+        store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\"}", 78_000_000, "\"e1\"",
+                "Wed, 21 Oct 2015 07:28:00 GMT");
+        store.countIntegrityRetry(key, 0);
+        store.setDestPath(key, 0, "/dest/a");
+        store.failRecord(key, 1, "bad-status", "HTTP 404 Not Found");
+        store.setUploaded(key, 1234);
+
+        RecordRow r0 = store.records(key).get(0);
+        assertEquals("active", r0.state());
+        assertEquals(200, r0.status());
+        assertEquals("OK", r0.statusText());
+        assertEquals("{\"content-type\":\"audio/mpeg\"}", r0.headersJson());
+        assertEquals(78_000_000, r0.size());
+        assertEquals("\"e1\"", r0.etag());
+        assertEquals("Wed, 21 Oct 2015 07:28:00 GMT", r0.lastModified());
+        assertEquals(1, r0.integrityRetries());
+        assertEquals("/dest/a", r0.destPath());
+        RecordRow r1 = store.records(key).get(1);
+        assertEquals("failed", r1.state());
+        assertEquals("bad-status", r1.failureKind());
+        assertEquals("HTTP 404 Not Found", r1.error());
+        assertTrue(r1.isFinished());
+        assertFalse(r1.isDone());
+        assertEquals(1234, store.find(key).orElseThrow().uploaded());
+    }
+
+    @Test
+    void finishSetsHooksPendingUntilTheHooksAreDone() throws Exception {
+        long a = store.register(fetch("a", false, "https://h/a"))[0];
+        long b = store.register(fetch("b", false, "https://h/b"))[0];
+        assertEquals(List.of(), store.withPendingHooks());
+        assertEquals(2, store.list(false).size());
+
+        store.finish(a, "failure", "bad-status", "HTTP 404");
+
+        FetchRow done = store.find(a).orElseThrow();
+        assertEquals("done", done.state());
+        assertTrue(done.isDone());
+        assertEquals("failure", done.result());
+        assertEquals("bad-status", done.failureReason());
+        assertEquals("HTTP 404", done.message());
+        assertNotNull(Instant.parse(done.finishedAt()));
+        assertTrue(done.hooksPending());
+        assertEquals(List.of(a), store.withPendingHooks().stream().map(FetchRow::key).toList());
+        assertEquals(List.of(b), store.list(false).stream().map(FetchRow::key).toList(), "list shows active ones");
+        assertEquals(List.of(a, b), store.list(true).stream().map(FetchRow::key).toList(), "--all, oldest first");
+
+        store.hooksDone(a);
+
+        assertFalse(store.find(a).orElseThrow().hooksPending());
+        assertEquals(List.of(), store.withPendingHooks());
+    }
+
+    @Test
+    void deleteCascadesToRecordsAndSegments() throws Exception {
+        long key = store.register(fetch("gone", false, "https://h/a", "https://h/b"))[0];
+        long other = store.register(fetch("kept", false, "https://h/c"))[0];
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 10, 5)));
+        store.replaceSegments(key, 1, List.of(new SegmentRow(0, 0, 10, 5)));
+        store.replaceSegments(other, 0, List.of(new SegmentRow(0, 0, 10, 5)));
+
+        store.delete(key);
+
+        assertTrue(store.find(key).isEmpty());
+        assertTrue(store.find("gone").isEmpty());
+        assertEquals(List.of(), store.records(key));
+        assertEquals(List.of(), store.segments(key, 0));
+        assertEquals(List.of(), store.segments(key, 1));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM segments WHERE fetch_key = " + key)) {
+            assertEquals(0, rs.getInt(1), "no orphan segment rows");
+        }
+        assertEquals(1, store.records(other).size(), "other fetches are untouched");
+        assertEquals(1, store.segments(other, 0).size());
+    }
+
+    @Test
+    void theDatabaseAndItsWalAndShmAreOwnerOnly() throws Exception {
+        store.register(fetch("x", false, "https://h/a"));
+        assertEquals("rw-------", mode(dbFile));
+        Path wal = Path.of(dbFile + "-wal");
+        Path shm = Path.of(dbFile + "-shm");
+        assertTrue(Files.exists(wal) && Files.exists(shm), "WAL mode");
+        assertEquals("rw-------", mode(wal));
+        assertEquals("rw-------", mode(shm));
+    }
+
+    @Test
+    void anExistingDatabaseFileWithAWideModeIsRestricted() throws Exception {
+        Path other = tmp.resolve("wide.db");
+        Files.createFile(other);
+        Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try (FetchStore s = FetchStore.open(other)) {
+            s.register(fetch("x", false, "https://h/a"));
+        }
+        assertEquals("rw-------", mode(other));
+    }
+
+    @Test
+    void reopeningKeepsTheDataAndTheSchemaVersion() throws Exception {
+        long key = store.register(fetch("persist", false, "https://h/a"))[0];
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 42)));
+        store.close();
+
+        for (int i = 0; i < 2; i++) {
+            store = FetchStore.open(dbFile);
+            assertEquals(key, store.find("persist").orElseThrow().key());
+            assertEquals(List.of(new SegmentRow(0, 0, 100, 42)), store.segments(key, 0));
+            store.close();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            assertEquals(1, rs.getInt(1));
+        }
+        store = FetchStore.open(dbFile);
+        long next = store.register(fetch("after-reopen", false, "https://h/b"))[0];
+        assertTrue(next > key, "keys keep growing");
+    }
+
+    @Test
+    void aDatabaseFromANewerVersionIsRefused() throws Exception {
+        store.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+             Statement st = c.createStatement()) {
+            st.executeUpdate("PRAGMA user_version = 99");
+        }
+        IOException e = assertThrows(IOException.class, () -> FetchStore.open(dbFile));
+        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+        store = FetchStore.open(tmp.resolve("fresh.db")); // for @AfterEach
+    }
+
+    @Test
+    void keysAreNeverReusedAfterDelete() throws Exception {
+        long a = store.register(fetch("a", false, "https://h/a"))[0];
+        store.delete(a);
+        long b = store.register(fetch("b", false, "https://h/b"))[0];
+        assertTrue(b > a, "a reused key would find another fetch's bodies under store/KEY/");
+    }
+}
