@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bgfetch.testing.Bgfetch;
+import io.bgfetch.testing.Fault;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.RequestLog;
 import io.bgfetch.testing.Resource;
@@ -54,6 +55,30 @@ class PauseShutdownIT {
         } finally {
             server.close();
         }
+    }
+
+    @Test
+    void pausingAFetchThatWaitsToRetryKeepsItsBytesAndResumeFinishesIt() {
+        int size = 2_000_000;
+        // 600 KB arrive, the connection drops, then the server asks for a long wait.
+        Resource r = server.add("/w.bin", size).faults(Fault.dropAfter(600_000), Fault.status(503, "60"));
+        String url = server.url("/w.bin");
+        run(0, "fetch", "wz", url);
+        Poll.until(Duration.ofSeconds(30), () -> "waiting".equals(bg.status("wz").get("state")), "state waiting");
+
+        run(0, "pause", "wz");
+        Map<String, Object> paused = bg.status("wz");
+        assertEquals("paused", paused.get("state"), paused.toString());
+        assertEquals("", paused.get("result"), "a pause during a retry wait must not end the fetch");
+        assertTrue(num(paused, "downloaded") >= 500_000, "the bytes before the drop are kept: " + paused);
+
+        run(0, "resume", "wz");
+        bg.awaitDone("wz", Duration.ofSeconds(60));
+        assertEquals("success", bg.status("wz").get("result"));
+        assertEquals(r.sha256(), Sha256.hex(bg.run("match", "wz", url).stdoutBytes()));
+        List<RequestLog> requests = server.requests("/w.bin");
+        String range = requests.get(requests.size() - 1).header("range");
+        assertTrue(range != null && !range.startsWith("bytes=0-"), "resumed, not restarted: " + requests);
     }
 
     @Test
