@@ -10,11 +10,26 @@ final class Failures {
 
     /** A network failure (refused, reset, timeout, DNS, TLS, short body): always worth a retry. */
     static TransferFailure.Transient network(IOException e) {
-        String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return new TransferFailure.Transient(describe(e), 0, null, e);
+    }
+
+    /** Says what went wrong in a user's words rather than an exception class's. */
+    static String describe(IOException e) {
+        String detail = e.getMessage() == null ? "" : e.getMessage();
         if (e instanceof java.net.SocketTimeoutException) {
-            what = "no data for too long (stalled): " + e.getMessage();
+            return "no data for too long (stalled or timed out)";
+        } else if (e instanceof java.net.UnknownHostException) {
+            return "cannot resolve the host name " + detail;
+        } else if (e instanceof java.net.ConnectException) {
+            return "cannot connect: " + detail;
+        } else if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + detail;
+        } else if (e instanceof org.apache.hc.core5.http.ConnectionClosedException) {
+            return "the connection closed early: " + detail;
+        } else if (e instanceof java.net.SocketException) {
+            return "the connection broke: " + detail;
         }
-        return new TransferFailure.Transient(what, 0, null, e);
+        return e.getClass().getSimpleName() + (detail.isEmpty() ? "" : ": " + detail);
     }
 
     /**
