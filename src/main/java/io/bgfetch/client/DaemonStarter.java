@@ -39,6 +39,7 @@ final class DaemonStarter {
     }
 
     /** Returns a connection to a daemon for the home, starting one if none answers. */
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     Connection connectOrStart(String version) {
         try {
             return Connection.open(home.socket(), version);

@@ -129,8 +129,7 @@ final class FetchRun implements Runnable {
         }
         RecordProgress progress = new RecordProgress(this, ctx.store(), ctx.budget(), r.fetchKey(), r.idx(), plan);
         live.put(r.idx(), progress);
-        running.add(r.idx());
-        ctx.store().setRecordState(r.fetchKey(), r.idx(), "active");
+        running.add(r.idx()); // "active" is live state: snapshots read it from here, not the store
         FetchOptions o = fetch.options();
         Path body = ctx.paths().body(r.fetchKey(), r.idx());
         DownloadRequest request = new DownloadRequest(r.url(), r.method(), o.headers() == null ? List.of() : o.headers(),
@@ -155,9 +154,8 @@ final class FetchRun implements Runnable {
             if (failed.kind() == FailureKind.QUOTA) {
                 stop(StopReason.QUOTA_EXCEEDED, failed.message());
             }
-        } else {
-            ctx.store().setRecordState(r.fetchKey(), r.idx(), "pending");
         }
+        // Cancelled: the record stays "pending" in the store and resumes from its checkpoints.
     }
 
     /** The 2xx head stored for a body in progress, or null when no body has started. */

@@ -34,7 +34,10 @@ final class Scheduler {
         if (stopping || runs.containsKey(fetch.key())) {
             return;
         }
-        FetchRun run = new FetchRun(ctx, fetch, ended -> runs.remove(ended.key(), ended));
+        FetchRun run = new FetchRun(ctx, fetch, ended -> {
+            runs.remove(ended.key(), ended);
+            ctx.changes().changed();
+        });
         runs.put(fetch.key(), run);
         Thread t = new Thread(run, "bgfetch-run-" + fetch.key());
         t.setDaemon(true);

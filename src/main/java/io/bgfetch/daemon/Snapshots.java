@@ -28,7 +28,9 @@ final class Snapshots {
         this.paths = paths;
     }
 
-    Registration registration(FetchRow f, FetchRun run) {
+    Registration registration(FetchRow f, FetchRun liveRun) {
+        // A stored result wins: the run may linger a moment after storing it (hooks, clean-up).
+        FetchRun run = f.isDone() ? null : liveRun;
         List<RecordRow> records = store.records(f.key());
         int completed = (int) records.stream().filter(RecordRow::isDone).count();
         String state = f.state();

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StorageBudget {
     private final Path storeDir;
+    /** Looked up once: finding a path's file store reads the mount table. */
+    private java.nio.file.FileStore fileStore;
     private final long quota;
     private final Map<String, Long> reserved = new ConcurrentHashMap<>();
 
@@ -35,7 +37,10 @@ final class StorageBudget {
                     + " bytes) does not fit in the quota of " + quota + " bytes (" + used() + " in use)", 0, null);
         }
         try {
-            long free = Files.getFileStore(storeDir).getUsableSpace();
+            if (fileStore == null) {
+                fileStore = Files.getFileStore(storeDir);
+            }
+            long free = fileStore.getUsableSpace();
             if (size > free) {
                 throw new TransferFailure.Permanent(FailureKind.QUOTA, "the body (" + size
                         + " bytes) does not fit on the disk (" + free + " bytes free)", 0, null);

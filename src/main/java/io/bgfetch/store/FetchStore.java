@@ -18,9 +18,12 @@ import java.util.Optional;
 /**
  * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
  *
- * <p>Durability: WAL mode with {@code synchronous=FULL}, so a commit that returned survives a
- * power loss. One connection, used under this object's lock: SQLite serialises writers anyway,
- * and the writes are small (a progress checkpoint is one row).
+ * <p>Durability: WAL mode. The commits that promise something to the user, a registration
+ * acknowledged and a result stored, run with {@code synchronous=FULL} and survive a power loss
+ * once they return. The many small progress and state commits run with {@code NORMAL}: a power
+ * loss may roll the newest of them back (never corrupt the database), which only means
+ * downloading a little again, because a body's bytes are always fsynced before any row claims
+ * them. One connection, used under this object's lock: SQLite serialises writers anyway.
  */
 public final class FetchStore implements AutoCloseable {
     private final Connection db;
@@ -38,7 +41,7 @@ public final class FetchStore implements AutoCloseable {
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement st = db.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=FULL");
+                st.execute("PRAGMA synchronous=NORMAL");
                 st.execute("PRAGMA foreign_keys=ON");
                 st.execute("PRAGMA busy_timeout=10000");
                 try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
@@ -85,6 +88,7 @@ public final class FetchStore implements AutoCloseable {
      */
     public synchronized long[] register(NewFetch f) throws ConflictException {
         try {
+            durableCommits(true);
             db.setAutoCommit(false);
             long replaced = -1;
             Optional<FetchRow> existing = find(f.id());
@@ -141,6 +145,7 @@ public final class FetchStore implements AutoCloseable {
             throw new StoreException("cannot store the fetch: " + e.getMessage(), e);
         } finally {
             autoCommit();
+            durableCommits(false);
         }
     }
 
@@ -169,10 +174,15 @@ public final class FetchStore implements AutoCloseable {
 
     /** Stores the result; {@code hooksPending} is set in the same commit so hooks run at least once. */
     public synchronized void finish(long key, String result, String failureReason, String message) {
-        update("""
+        durableCommits(true);
+        try {
+            update("""
                 UPDATE fetches SET state = 'done', result = ?, failure_reason = ?, message = ?,
                        finished_at = ?, hooks_pending = 1 WHERE key = ?""",
                 result, failureReason, message, Instant.now().toString(), key);
+        } finally {
+            durableCommits(false);
+        }
     }
 
     public synchronized void hooksDone(long key) {
@@ -327,6 +337,15 @@ public final class FetchStore implements AutoCloseable {
             ps.setObject(i + 1, args[i]);
         }
         return ps;
+    }
+
+    /** FULL makes the next commits survive a power loss once they return; NORMAL is the rest. */
+    private void durableCommits(boolean durable) {
+        try (Statement st = db.createStatement()) {
+            st.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     private void rollback() {

@@ -106,10 +106,8 @@ public final class RecordDownload {
                 }
             }
         } catch (TransferFailure.Permanent p) {
+            // opening the body file, repairing its plan, or restarting it failed locally
             return new Outcome.Failed(p.kind(), p.httpStatus(), p.getMessage());
-        } catch (TransferFailure e) {
-            return cancel.isCancelled() ? new Outcome.Cancelled()
-                    : new Outcome.Failed(FailureKind.FETCH_ERROR, 0, e.getMessage());
         }
     }
 
