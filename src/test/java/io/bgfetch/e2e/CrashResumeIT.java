@@ -138,8 +138,8 @@ class CrashResumeIT {
         Random rnd = new Random(seed);
         int kills = 0;
         for (int i = 0; i < 10; i++) {
-            Poll.until(Duration.ofSeconds(20), () -> bg.daemonPid() > 0 && alive(bg.daemonPid()), "a running daemon");
-            pause(200 + rnd.nextInt(1300)); // a random moment (not an assertion)
+            Poll.until(Duration.ofSeconds(20), () -> bg.daemonPid() > 0 && !Bgfetch.isGone(bg.daemonPid()), "a running daemon");
+            Poll.sleep(200 + rnd.nextInt(1300)); // a random moment (not an assertion)
             if ("done".equals(bg.status("many").get("state"))) {
                 break;
             }
@@ -191,22 +191,5 @@ class CrashResumeIT {
         return FaultToleranceIT.num(m, key);
     }
 
-    private static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return !(close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z');
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

@@ -13,7 +13,6 @@ import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
 import io.bgfetch.testing.TestServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +96,7 @@ class PauseShutdownIT {
         long sent = server.bytesSent("/p.bin");
         int requests = server.requestCount("/p.bin");
         assertTrue(downloaded > 0 && downloaded < size, "progress is kept while paused: " + downloaded);
-        pause(1200); // then check that nothing moved meanwhile
+        Poll.sleep(1200); // then check that nothing moved meanwhile
         Map<String, Object> still = bg.status("pz");
         assertEquals("paused", still.get("state"), still::toString);
         assertEquals(downloaded, num(still, "downloaded"), "downloaded grew while paused");
@@ -171,7 +170,7 @@ class PauseShutdownIT {
         long t0 = System.nanoTime();
         Result stop = bg.run("daemon", "stop");
         assertEquals(0, stop.exit(), stop::describe);
-        Poll.until(Duration.ofSeconds(3), () -> !alive(pid), "daemon " + pid + " to exit after daemon stop");
+        Poll.until(Duration.ofSeconds(3), () -> Bgfetch.isGone(pid), "daemon " + pid + " to exit after daemon stop");
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(tookMs < 8000, "daemon stop took " + tookMs + " ms");
         for (int i = 0; i < n; i++) {
@@ -234,22 +233,5 @@ class PauseShutdownIT {
         return FaultToleranceIT.num(m, key);
     }
 
-    private static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return !(close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z');
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 }

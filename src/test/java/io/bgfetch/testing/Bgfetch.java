@@ -383,7 +383,7 @@ public final class Bgfetch implements AutoCloseable {
     }
 
     /** Gone: no such process, or a zombie nobody has reaped yet (it holds nothing any more). */
-    static boolean isGone(long pid) {
+    public static boolean isGone(long pid) {
         try {
             String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');

@@ -16,6 +16,19 @@ public final class Poll {
      * Fails the test with {@code what} when it still does not hold after {@code timeout}.
      * An exception thrown by the condition propagates at once.
      */
+    /**
+     * Lets time pass on purpose: to let a transfer move before a kill, or to show that something
+     * stays put. Never as an assertion that something happened; use {@link #until} for that.
+     */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     public static void until(Duration timeout, BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMillis = 10;
