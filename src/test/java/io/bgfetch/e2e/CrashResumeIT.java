@@ -11,8 +11,6 @@ import io.bgfetch.testing.RequestLog;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,48 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon dies by SIGKILL mid-transfer; the next command starts a new one, which resumes
  * the partial bodies from their last checkpoint (not from zero) and stores them exactly.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CrashResumeIT {
+class CrashResumeIT extends EndToEndTest {
 
     private static final int MIB = 1024 * 1024;
-
-    @TempDir
-    Path tmp;
-
-    private TestServer server;
-    private Bgfetch bg;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            if (bg != null) {
-                bg.close();
-            }
-        } finally {
-            server.close();
-        }
-    }
 
     @Test
     void sigkillMidBodyResumesFromTheLastCheckpoint() {
         long checkpoint = 4L * MIB;
-        bg = Bgfetch.create(tmp)
-                .env("BGFETCH_CHECKPOINT_BYTES", "4MiB")
+        bg.env("BGFETCH_CHECKPOINT_BYTES", "4MiB")
                 .env("BGFETCH_BACKOFF_BASE", "100ms")
                 .env("BGFETCH_BACKOFF_MAX", "1s");
         int size = 64 * MIB;
@@ -116,8 +88,7 @@ class CrashResumeIT {
     @Test
     void manyFilesSurviveTenRandomKills() {
         long checkpoint = 512 * 1024;
-        bg = Bgfetch.create(tmp)
-                .env("BGFETCH_CHECKPOINT_BYTES", "512KiB")
+        bg.env("BGFETCH_CHECKPOINT_BYTES", "512KiB")
                 .env("BGFETCH_BACKOFF_BASE", "100ms")
                 .env("BGFETCH_BACKOFF_MAX", "1s");
         int files = 20;
@@ -190,6 +161,5 @@ class CrashResumeIT {
     private static long num(Map<String, Object> m, String key) {
         return FaultToleranceIT.num(m, key);
     }
-
 
 }

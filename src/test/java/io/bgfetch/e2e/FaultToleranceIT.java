@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Fault;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.RequestLog;
@@ -28,11 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How a fetch survives a misbehaving network and server: dropped, stalled and short bodies,
@@ -42,37 +39,19 @@ import org.junit.jupiter.api.io.TempDir;
  * the stored body, and the bytes the server really sent (resume versus restart).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class FaultToleranceIT {
+class FaultToleranceIT extends EndToEndTest {
 
     /** The checkpoint interval the daemon is started with (BGFETCH_CHECKPOINT_BYTES). */
     private static final int CHECKPOINT = 256 * 1024;
     private static final Duration DONE_TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-
-    private TestServer server;
-    private Bgfetch bg;
-
+    /** Short waits and small checkpoints, so faults show within seconds. */
     @BeforeEach
-    void setUp() throws IOException {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp)
-                .env("BGFETCH_BACKOFF_BASE", "100ms")
+    void tuneTheDaemon() {
+        bg.env("BGFETCH_BACKOFF_BASE", "100ms")
                 .env("BGFETCH_BACKOFF_MAX", "1s")
                 .env("BGFETCH_CHECKPOINT_BYTES", "256KiB")
                 .env("BGFETCH_STALL_TIMEOUT", "2s");
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            if (bg != null) {
-                bg.close();
-            }
-        } finally {
-            server.close();
-        }
     }
 
     // ---- 1. dropped connection ---------------------------------------------------------

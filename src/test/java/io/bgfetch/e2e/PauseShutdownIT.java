@@ -11,8 +11,6 @@ import io.bgfetch.testing.RequestLog;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,40 +18,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pausing and resuming a fetch, and stopping the daemon gracefully with transfers in flight. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class PauseShutdownIT {
+class PauseShutdownIT extends EndToEndTest {
 
     private static final int CHECKPOINT = 256 * 1024;
 
-    @TempDir
-    Path tmp;
-
-    private TestServer server;
-    private Bgfetch bg;
-
+    /** Short waits and small checkpoints, so faults show within seconds. */
     @BeforeEach
-    void setUp() throws IOException {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp)
-                .env("BGFETCH_BACKOFF_BASE", "100ms")
+    void tuneTheDaemon() {
+        bg.env("BGFETCH_BACKOFF_BASE", "100ms")
                 .env("BGFETCH_BACKOFF_MAX", "1s")
                 .env("BGFETCH_CHECKPOINT_BYTES", "256KiB");
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            bg.close();
-        } finally {
-            server.close();
-        }
     }
 
     @Test
@@ -232,6 +212,5 @@ class PauseShutdownIT {
     private static long num(Map<String, Object> m, String key) {
         return FaultToleranceIT.num(m, key);
     }
-
 
 }

@@ -3,13 +3,11 @@ package io.bgfetch.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.RequestLog;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
 import io.bgfetch.testing.Sha256;
-import io.bgfetch.testing.TestServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -17,35 +15,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * State found inconsistent on start is repaired, never trusted: a body file shorter than its
  * checkpoint claims (lost writes) resumes from what the file really holds, a missing one from
  * zero, and a damaged database is set aside so that the daemon still starts.
  */
-class RepairIT {
+class RepairIT extends EndToEndTest {
     private static final int SIZE = 6_000_000;
 
-    @TempDir
-    Path tmp;
-
-    TestServer server;
-    Bgfetch bg;
-
+    /** Small checkpoints, so a killed daemon leaves a body partly claimed in the store. */
     @BeforeEach
-    void setUp() throws IOException {
-        server = TestServer.start();
-        bg = Bgfetch.create(tmp).env("BGFETCH_CHECKPOINT_BYTES", "256KiB");
-    }
-
-    @AfterEach
-    void tearDown() {
-        bg.close();
-        server.close();
+    void tuneTheDaemon() {
+        bg.env("BGFETCH_CHECKPOINT_BYTES", "256KiB");
     }
 
     /** Starts a slow fetch, waits until at least {@code bytes} are stored, then SIGKILLs the daemon. */
