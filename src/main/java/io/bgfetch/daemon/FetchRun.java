@@ -134,7 +134,7 @@ final class FetchRun implements Runnable {
         Path body = ctx.paths().body(r.fetchKey(), r.idx());
         DownloadRequest request = new DownloadRequest(r.url(), r.method(), o.headers() == null ? List.of() : o.headers(),
                 o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), Math.max(1, o.connections()),
-                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries());
+                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), null, null);
         Outcome outcome = new RecordDownload(ctx.http(), ctx.settings().transfer(), request, storedHead(r), plan,
                 progress, limiter, cancel).run();
         running.remove(r.idx());

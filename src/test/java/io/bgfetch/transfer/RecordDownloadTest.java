@@ -75,7 +75,7 @@ class RecordDownloadTest {
 
     private DownloadRequest request(String sha256, int connections, Duration retryFor) {
         return new DownloadRequest(server.url("/file.bin"), "GET", List.of(), null, sha256, connections, retryFor,
-                bodyFile, 0);
+                bodyFile, 0, null, null);
     }
 
     private DownloadRequest request() {
