@@ -1,8 +1,5 @@
 package io.bgfetch.protocol;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * A snapshot of one fetch (a "registration"), as {@code status --json} prints it.
  * Field names and meanings are part of the CLI contract; fields after {@code finishedAt}
@@ -27,27 +24,4 @@ public record Registration(
         return "done".equals(state);
     }
 
-    /** The contract's field order for user-facing JSON (records alone would be alphabetical). */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("title", title);
-        m.put("state", state);
-        m.put("result", result);
-        m.put("failureReason", failureReason);
-        m.put("downloaded", downloaded);
-        m.put("downloadTotal", downloadTotal);
-        m.put("uploaded", uploaded);
-        m.put("uploadTotal", uploadTotal);
-        m.put("requests", requests);
-        m.put("completed", completed);
-        m.put("recordsAvailable", recordsAvailable);
-        m.put("createdAt", createdAt);
-        m.put("finishedAt", finishedAt);
-        m.put("message", message);
-        m.put("nextAttemptAt", nextAttemptAt);
-        m.put("dest", dest);
-        m.put("bytesPerSecond", bytesPerSecond);
-        return m;
-    }
 }
