@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class WireCodecTest {
 
     static final Registration REGISTRATION = new Registration("podcast-42", "Episode 42", "active", "", "",
-            1_048_576, 78_643_200, 0, 0, 2, 1, true, "2026-11-21T10:00:00Z", null, "", null, null, 0);
+            1_048_576, 78_643_200, 0, 0, 2, 1, true, "2026-11-21T10:00:00Z", null, "", null, null, 0, 0, List.of());
 
     /** One sample of every request type, with awkward values. */
     static List<Request<?>> samples() {
