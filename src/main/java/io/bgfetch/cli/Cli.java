@@ -2,6 +2,7 @@ package io.bgfetch.cli;
 
 import io.bgfetch.client.DaemonException;
 import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
 import picocli.CommandLine;
 
@@ -77,6 +78,7 @@ public final class Cli {
     }
 
     private static String oneLine(String message) {
-        return message == null ? "failed" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        // Messages may quote a server (a reason phrase, a header): no escape sequence reaches the terminal.
+        return message == null ? "failed" : TerminalText.sanitize(message.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 }
