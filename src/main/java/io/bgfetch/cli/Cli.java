@@ -14,8 +14,9 @@ import picocli.CommandLine;
 public final class Cli {
     /** The contract's exit statuses, as shown in every command's help and man page. */
     static final String[] EXIT_CODES = {
-        "0:done; with --wait, the fetch succeeded",
-        "1:with --wait, the fetch failed or was aborted; abort/pause/resume of a fetch not in a state to take it",
+        "0:done; with --wait (and wait), the fetch succeeded",
+        "1:with --wait (and wait), a fetch failed or was aborted, or wait --timeout ran out; "
+            + "abort/pause/resume of a fetch not in a state to take it",
         "2:usage error: bad option, bad URL, bad size or duration",
         "3:no such fetch, or no such record (or no body to give)",
         "4:conflict: a fetch with that ID is active (or finished, without --replace)",
