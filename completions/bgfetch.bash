@@ -157,6 +157,7 @@ function _complete_bgfetch() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} fetch" ];    then _picocli_bgfetch; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} list" ];    then _picocli_bgfetch; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_bgfetch; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} wait" ];    then _picocli_bgfetch; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} abort" ];    then _picocli_bgfetch; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pause" ];    then _picocli_bgfetch; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} resume" ];    then _picocli_bgfetch; return $?; fi
@@ -173,29 +174,31 @@ function _complete_bgfetch() {
   local cmds0=(fetch)
   local cmds1=(list)
   local cmds2=(status)
-  local cmds3=(abort)
-  local cmds4=(pause)
-  local cmds5=(resume)
-  local cmds6=(match)
-  local cmds7=(rm)
-  local cmds8=(daemon)
-  local cmds9=(completion)
-  local cmds10=(daemon run)
-  local cmds11=(daemon start)
-  local cmds12=(daemon stop)
-  local cmds13=(daemon status)
+  local cmds3=(wait)
+  local cmds4=(abort)
+  local cmds5=(pause)
+  local cmds6=(resume)
+  local cmds7=(match)
+  local cmds8=(rm)
+  local cmds9=(daemon)
+  local cmds10=(completion)
+  local cmds11=(daemon run)
+  local cmds12=(daemon start)
+  local cmds13=(daemon stop)
+  local cmds14=(daemon status)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_bgfetch_daemon_status; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_bgfetch_daemon_stop; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_bgfetch_daemon_start; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_bgfetch_daemon_run; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_bgfetch_completion; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_bgfetch_daemon; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_bgfetch_rm; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_bgfetch_match; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_bgfetch_resume; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_bgfetch_pause; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_bgfetch_abort; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_bgfetch_daemon_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_bgfetch_daemon_stop; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_bgfetch_daemon_start; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_bgfetch_daemon_run; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_bgfetch_completion; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_bgfetch_daemon; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_bgfetch_rm; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_bgfetch_match; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_bgfetch_resume; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_bgfetch_pause; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_bgfetch_abort; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_bgfetch_wait; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_bgfetch_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_bgfetch_list; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_bgfetch_fetch; return $?; fi
@@ -209,7 +212,7 @@ function _picocli_bgfetch() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="fetch list status abort pause resume match rm daemon completion"
+  local commands="fetch list status wait abort pause resume match rm daemon completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -230,7 +233,8 @@ function _picocli_bgfetch_fetch() {
 
   local commands=""
   local flag_opts="'--json' '--notify' '-w' '--wait' '--replace' '--netrc' '-k' '--insecure' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-i' '--input' '-t' '--title' '--icon' '--download-total' '-H' '--header' '-X' '--method' '--upload' '--dest' '--on-success' '--on-fail' '--on-abort' '-j' '--jobs' '-c' '--connections' '--limit-rate' '--retry-for' '-u' '--user' '--netrc-file' '--cacert' '--proxy' '--noproxy'"
+  local arg_opts="'-i' '--input' '-t' '--title' '--icon' '--download-total' '-H' '--header' '-X' '--method' '--upload' '--dest' '--on-success' '--on-fail' '--on-abort' '--progress' '-j' '--jobs' '-c' '--connections' '--limit-rate' '--retry-for' '-u' '--user' '--netrc-file' '--cacert' '--proxy' '--noproxy'"
+  local MODE_option_args=("auto" "bar" "plain" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -279,6 +283,11 @@ function _picocli_bgfetch_fetch() {
       ;;
     '--on-abort')
       return
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
       ;;
     '-j'|'--jobs')
       return
@@ -350,6 +359,39 @@ function _picocli_bgfetch_status() {
   local commands=""
   local flag_opts="'--json' '--watch' '-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `wait` subcommand.
+function _picocli_bgfetch_wait() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--timeout' '--progress'"
+  local MODE_option_args=("auto" "bar" "plain" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--timeout')
+      return
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -11,6 +11,7 @@ complete -c bgfetch -n __fish_use_subcommand -s V -l version -d 'Print version i
 complete -c bgfetch -n __fish_use_subcommand -a fetch -d 'Register a fetch'
 complete -c bgfetch -n __fish_use_subcommand -a list -d 'List the IDs of active fetches, one per line'
 complete -c bgfetch -n __fish_use_subcommand -a status -d 'Show the fetches named (every active one when none is named)'
+complete -c bgfetch -n __fish_use_subcommand -a wait -d 'Wait until the fetches named (every active one when none is named) have ended, with the same progress display as fetch --wait on a terminal'
 complete -c bgfetch -n __fish_use_subcommand -a abort -d 'Abort an active fetch'
 complete -c bgfetch -n __fish_use_subcommand -a pause -d 'Pause an active fetch'
 complete -c bgfetch -n __fish_use_subcommand -a resume -d 'Resume a paused fetch from the bytes it has'
@@ -46,6 +47,7 @@ complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -s k -l insecure -d '
 complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -l proxy -x -d 'Proxy for this fetch (http://[user:password@]host:port), instead of http_proxy/https_proxy/all_proxy; \'\' for none'
 complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -l noproxy -x -d 'Hosts, domain suffixes and IP addresses reached directly, comma-separated (\'*\' for all), instead of no_proxy'
 complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -l json -d 'Print one JSON document on stdout (and nothing else there)'
+complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -l progress -x -a 'auto bar plain none' -d 'How to show progress while waiting (fetch --wait, wait): auto (bars on a terminal, nothing in a pipe; the default), bar (always bars), plain (a line with percent, bytes, rate and ETA every few seconds on stderr, for CI logs) or none'
 complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -s h -l help -d 'Show this help message and exit'
 complete -c bgfetch -n '__fish_seen_subcommand_from fetch' -s V -l version -d 'Print version information and exit'
 
@@ -57,10 +59,17 @@ complete -c bgfetch -n '__fish_seen_subcommand_from list' -s h -l help -d 'Show 
 complete -c bgfetch -n '__fish_seen_subcommand_from list' -s V -l version -d 'Print version information and exit'
 
 # bgfetch status
-complete -c bgfetch -n '__fish_seen_subcommand_from status; and not __fish_seen_subcommand_from daemon' -l watch -d 'Keep a live progress display (title, bytes, percent, rate, ETA) until they all end'
+complete -c bgfetch -n '__fish_seen_subcommand_from status; and not __fish_seen_subcommand_from daemon' -l watch -d 'Keep a live progress display (title, bytes, percent, rate, ETA, and a line per transfer in flight) until they all end; in a pipe, a line each time a fetch changes state; with --json, a stream of registration objects, one per line (NDJSON), each time one changes'
 complete -c bgfetch -n '__fish_seen_subcommand_from status; and not __fish_seen_subcommand_from daemon' -l json -d 'Print one JSON document on stdout (and nothing else there)'
 complete -c bgfetch -n '__fish_seen_subcommand_from status; and not __fish_seen_subcommand_from daemon' -s h -l help -d 'Show this help message and exit'
 complete -c bgfetch -n '__fish_seen_subcommand_from status; and not __fish_seen_subcommand_from daemon' -s V -l version -d 'Print version information and exit'
+
+# bgfetch wait
+complete -c bgfetch -n '__fish_seen_subcommand_from wait' -l timeout -x -d 'Give up after this long (30s, 10m, 2h): exit 1 with a message naming the fetches still running'
+complete -c bgfetch -n '__fish_seen_subcommand_from wait' -l json -d 'Print one JSON document on stdout (and nothing else there)'
+complete -c bgfetch -n '__fish_seen_subcommand_from wait' -l progress -x -a 'auto bar plain none' -d 'How to show progress while waiting (fetch --wait, wait): auto (bars on a terminal, nothing in a pipe; the default), bar (always bars), plain (a line with percent, bytes, rate and ETA every few seconds on stderr, for CI logs) or none'
+complete -c bgfetch -n '__fish_seen_subcommand_from wait' -s h -l help -d 'Show this help message and exit'
+complete -c bgfetch -n '__fish_seen_subcommand_from wait' -s V -l version -d 'Print version information and exit'
 
 # bgfetch abort
 complete -c bgfetch -n '__fish_seen_subcommand_from abort' -l json -d 'Print one JSON document on stdout (and nothing else there)'

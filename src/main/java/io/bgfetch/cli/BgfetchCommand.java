@@ -16,7 +16,7 @@ import picocli.CommandLine.IVersionProvider;
             "State lives in BGFETCH_HOME (default: $XDG_DATA_HOME/bgfetch, else ~/.local/share/bgfetch)."
         },
         subcommands = {
-            FetchCommand.class, ListCommand.class, StatusCommand.class, AbortCommand.class,
+            FetchCommand.class, ListCommand.class, StatusCommand.class, WaitCommand.class, AbortCommand.class,
             PauseCommand.class, ResumeCommand.class, MatchCommand.class, RmCommand.class,
             DaemonCommand.class, CompletionCommand.class
         },

@@ -2,6 +2,7 @@ package io.bgfetch.cli;
 
 import io.bgfetch.client.DaemonException;
 import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
 import picocli.CommandLine;
 
@@ -13,8 +14,9 @@ import picocli.CommandLine;
 public final class Cli {
     /** The contract's exit statuses, as shown in every command's help and man page. */
     static final String[] EXIT_CODES = {
-        "0:done; with --wait, the fetch succeeded",
-        "1:with --wait, the fetch failed or was aborted; abort/pause/resume of a fetch not in a state to take it",
+        "0:done; with --wait (and wait), the fetch succeeded",
+        "1:with --wait (and wait), a fetch failed or was aborted, or wait --timeout ran out; "
+            + "abort/pause/resume of a fetch not in a state to take it",
         "2:usage error: bad option, bad URL, bad size or duration",
         "3:no such fetch, or no such record (or no body to give)",
         "4:conflict: a fetch with that ID is active (or finished, without --replace)",
@@ -77,6 +79,7 @@ public final class Cli {
     }
 
     private static String oneLine(String message) {
-        return message == null ? "failed" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        // Messages may quote a server (a reason phrase, a header): no escape sequence reaches the terminal.
+        return message == null ? "failed" : TerminalText.sanitize(message.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 }

@@ -4,6 +4,7 @@ import io.bgfetch.Version;
 import io.bgfetch.client.DaemonClient;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.protocol.WireCodec;
+import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -48,9 +49,9 @@ abstract class ClientCommand implements Callable<Integer> {
         }
     }
 
-    /** A human note on stderr, prefixed like every message of ours. */
+    /** A human note on stderr, prefixed like every message of ours; server text in it is made harmless. */
     void note(String message) {
-        err().println("bgfetch: " + message);
+        err().println("bgfetch: " + TerminalText.sanitize(message));
         err().flush();
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -92,6 +93,9 @@ final class FetchCommand extends ClientCommand {
             + "with live progress on a terminal; exit with its result.")
     boolean waitForEnd;
 
+    @Mixin
+    ProgressOption progress;
+
     @Option(names = "--replace", description = "Replace a finished fetch with the same ID (its records are deleted).")
     boolean replace;
 
@@ -141,7 +145,7 @@ final class FetchCommand extends ClientCommand {
         Request.Fetch request = buildRequest();
         Registration reg = client().call(request);
         if (waitForEnd) {
-            return new FetchWaiter(this).await(reg.id());
+            return new FetchWaiter(this).await(reg.id(), progress.resolved());
         }
         if (json()) {
             printJson(reg);

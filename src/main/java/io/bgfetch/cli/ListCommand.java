@@ -4,6 +4,7 @@ import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.HumanFormat;
+import io.bgfetch.tui.ProgressDisplay;
 import io.bgfetch.tui.TextTable;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class ListCommand extends ClientCommand {
                     .align(2, TextTable.Align.RIGHT).align(3, TextTable.Align.RIGHT);
             for (Registration r : regs) {
                 String state = r.isDone() ? r.result() + (r.failureReason().isEmpty() ? "" : " (" + r.failureReason() + ")") : r.state();
-                long total = r.downloadTotal() > 0 ? r.downloadTotal() : 0;
+                long total = ProgressDisplay.total(r); // --download-total, else the announced sizes
                 table.row(r.id(), state, total > 0 ? HumanFormat.percent(r.downloaded(), total) : r.completed() + "/" + r.requests(),
                         HumanFormat.bytes(r.downloaded()), r.title());
             }

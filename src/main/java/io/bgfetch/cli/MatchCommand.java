@@ -4,6 +4,7 @@ import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.HumanFormat;
+import io.bgfetch.tui.TerminalText;
 import io.bgfetch.tui.TextTable;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -154,9 +155,10 @@ final class MatchCommand extends ClientCommand {
         if (!headers) {
             return;
         }
-        err().println("HTTP/1.1 " + r.status() + (r.statusText().isEmpty() ? "" : " " + r.statusText()));
+        // The server chose these bytes: nothing in them may drive the terminal.
+        err().println("HTTP/1.1 " + r.status() + (r.statusText().isEmpty() ? "" : " " + TerminalText.sanitize(r.statusText())));
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
-            err().println(h.getKey() + ": " + h.getValue());
+            err().println(TerminalText.sanitize(h.getKey()) + ": " + TerminalText.sanitize(h.getValue()));
         }
         err().println();
         err().flush();

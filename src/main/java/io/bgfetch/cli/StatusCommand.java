@@ -1,11 +1,15 @@
 package io.bgfetch.cli;
 
+import io.bgfetch.cli.ProgressOption.Mode;
 import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.ProgressDisplay;
+import io.bgfetch.tui.TerminalInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,28 +21,55 @@ final class StatusCommand extends ClientCommand {
     @Parameters(paramLabel = "ID", arity = "0..*", description = "Fetches to show.")
     List<String> ids = new ArrayList<>();
 
-    @Option(names = "--watch", description = "Keep a live progress display (title, bytes, percent, rate, ETA) until they all end.")
+    @Option(names = "--watch", description = "Keep a live progress display (title, bytes, percent, rate, ETA, and a line "
+            + "per transfer in flight) until they all end; in a pipe, a line each time a fetch changes state; "
+            + "with --json, a stream of registration objects, one per line (NDJSON), each time one changes.")
     boolean watch;
 
     @Override
     public Integer call() {
-        List<Registration> regs;
         if (watch) {
-            regs = new FetchWaiter(this).watch(ids, true);
-        } else {
-            regs = client().call(new Request.Status(ids));
+            return watch();
         }
+        List<Registration> regs = client().call(new Request.Status(ids));
         if (json()) {
             printJson(ids.size() == 1 ? regs.get(0) : regs);
-        } else if (!watch) {
-            for (Registration r : regs) {
-                out().println(ProgressDisplay.plainLine(r));
-                if ("waiting".equals(r.state()) && r.nextAttemptAt() != null) {
-                    out().println("  next attempt at " + r.nextAttemptAt());
-                }
+            return ExitCodes.OK;
+        }
+        for (Registration r : regs) {
+            out().println(ProgressDisplay.plainLine(r));
+            if ("waiting".equals(r.state()) && r.nextAttemptAt() != null) {
+                out().println("  next attempt at " + r.nextAttemptAt());
             }
-            out().flush();
+        }
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    private int watch() {
+        FetchWaiter waiter = new FetchWaiter(this);
+        if (json()) {
+            waiter.follow(ids, new NdjsonView(this::printJson), 250, null);
+        } else if (TerminalInfo.isTerminal(2)) {
+            FetchWaiter.Outcome outcome = waiter.follow(ids, waiter.progressView(Mode.bar), 200, null);
+            waiter.reportEnds(outcome.last(), true);
+        } else {
+            waiter.follow(ids, stateChanges(), 500, null);
         }
         return ExitCodes.OK;
+    }
+
+    /** In a pipe: a plain line on stdout each time a fetch changes state. */
+    private WatchView stateChanges() {
+        Map<String, String> lastState = new HashMap<>();
+        return regs -> {
+            for (Registration r : regs) {
+                String state = r.state() + r.result();
+                if (!state.equals(lastState.put(r.id(), state))) {
+                    out().println(ProgressDisplay.plainLine(r));
+                    out().flush();
+                }
+            }
+        };
     }
 }

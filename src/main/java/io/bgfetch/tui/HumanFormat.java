@@ -48,7 +48,14 @@ public final class HumanFormat {
         if (remainingBytes < 0 || bytesPerSecond <= 0) {
             return UNKNOWN;
         }
-        long seconds = remainingBytes / bytesPerSecond + (remainingBytes % bytesPerSecond == 0 ? 0 : 1);
+        return duration(remainingBytes / bytesPerSecond + (remainingBytes % bytesPerSecond == 0 ? 0 : 1));
+    }
+
+    /** A span of time as {@link #eta} writes it: {@code 0s}, {@code 3m05s}, {@code 1h02m}, {@code 2d03h}. */
+    public static String duration(long seconds) {
+        if (seconds < 0) {
+            return UNKNOWN;
+        }
         if (seconds < 60) {
             return seconds + "s";
         }

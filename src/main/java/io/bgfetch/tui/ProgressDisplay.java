@@ -12,13 +12,19 @@ import org.jline.jansi.Ansi;
 import org.jline.jansi.Ansi.Erase;
 
 /**
- * The live display of {@code fetch --wait} and {@code status --watch} on a terminal: one line
- * per fetch, redrawn in place.
+ * The live display of {@code fetch --wait}, {@code wait} and {@code status --watch} on a
+ * terminal: one line per fetch and, under a running fetch of several requests, one line per
+ * transfer in flight, redrawn in place.
  *
  * <pre>
  * Episode 42         [#######.............]  25.0 MiB/75.0 MiB  33%  3.2 MiB/s  ETA 15s
+ *   42.mp3           [######..............]  24.0 MiB/74.0 MiB  32%  3.1 MiB/s
+ *   42.jpg           [##################..]  28.0 KiB/31.0 KiB  90%  100.0 KiB/s
  * backup-2026-11     [####################]   4.0 GiB/4.0 GiB  100%  done
  * </pre>
+ *
+ * <p>The percentage and ETA are of {@link #total}: the caller's {@code --download-total}, else
+ * the sizes the servers announced ({@link Registration#expectedTotal()}).
  *
  * <p>Each redraw moves the cursor back up over the lines it drew last time and rewrites them
  * (erase line, text, newline), then erases anything below, so the display never scrolls and the
@@ -114,8 +120,8 @@ public final class ProgressDisplay implements AutoCloseable {
 
     /**
      * One line without escape sequences for output that is not a terminal, for example
-     * {@code podcast-42 active 1.0 MiB/75.0 MiB 1% 3.2 MiB/s}; a finished fetch ends with its
-     * result and reason ({@code done 75.0 MiB/75.0 MiB 100% success}), a waiting one with its
+     * {@code podcast-42 active 1.0 MiB/75.0 MiB 1% 3.2 MiB/s ETA 24s}; a finished fetch ends with
+     * its result and reason ({@code done 75.0 MiB/75.0 MiB 100% success}), a waiting one with its
      * message.
      */
     public static String plainLine(Registration r) {
@@ -123,12 +129,17 @@ public final class ProgressDisplay implements AutoCloseable {
         parts.add(r.id());
         parts.add(r.state());
         parts.add(amounts(r));
-        String pct = HumanFormat.percent(r.downloaded(), r.downloadTotal());
+        String pct = HumanFormat.percent(r.downloaded(), total(r));
         if (!pct.isEmpty()) {
             parts.add(pct);
         }
         switch (String.valueOf(r.state())) {
-            case "active" -> parts.add(HumanFormat.rate(r.bytesPerSecond()));
+            case "active" -> {
+                parts.add(HumanFormat.rate(r.bytesPerSecond()));
+                if (total(r) > 0) {
+                    parts.add("ETA " + ProgressLayout.eta(r));
+                }
+            }
             case "waiting" -> {
                 if (!isEmpty(r.message())) {
                     parts.add(r.message());
@@ -147,15 +158,16 @@ public final class ProgressDisplay implements AutoCloseable {
 
     private void draw(List<Registration> snapshot, long now) {
         StringBuilder frame = new StringBuilder(moveToTop());
-        for (String line : new ProgressLayout(colors, currentWidth(now)).lines(snapshot)) {
+        List<String> lines = new ProgressLayout(colors, currentWidth(now)).lines(snapshot);
+        for (String line : lines) {
             frame.append(new Ansi().eraseLine(Erase.ALL)).append(line).append('\n');
         }
-        if (snapshot.size() < linesOnScreen) {
-            frame.append(new Ansi().eraseScreen(Erase.FORWARD)); // the lines of fetches no longer shown
+        if (lines.size() < linesOnScreen) {
+            frame.append(new Ansi().eraseScreen(Erase.FORWARD)); // lines of fetches or transfers no longer shown
         }
         out.print(frame);
         out.flush();
-        linesOnScreen = snapshot.size();
+        linesOnScreen = lines.size();
         shown = snapshot;
         pending = null;
         drawnOnce = true;
@@ -191,9 +203,18 @@ public final class ProgressDisplay implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The total a percentage and an ETA are of: the caller's {@code downloadTotal} when given,
+     * else {@code expectedTotal} (the sizes the servers announced), else 0 for unknown.
+     */
+    public static long total(Registration r) {
+        return r.downloadTotal() > 0 ? r.downloadTotal() : Math.max(0, r.expectedTotal());
+    }
+
     static String amounts(Registration r) {
-        return r.downloadTotal() > 0
-                ? HumanFormat.bytes(r.downloaded()) + "/" + HumanFormat.bytes(r.downloadTotal())
+        long total = total(r);
+        return total > 0
+                ? HumanFormat.bytes(r.downloaded()) + "/" + HumanFormat.bytes(total)
                 : HumanFormat.bytes(r.downloaded());
     }
 

@@ -70,6 +70,12 @@ class HumanFormatTest {
         assertEquals(expected, HumanFormat.eta(remaining, rate));
     }
 
+    @ParameterizedTest(name = "{0} s -> {1}")
+    @CsvSource({"0, 0s", "59, 59s", "60, 1m00s", "3725, 1h02m", "183600, 2d03h", "-1, --"})
+    void duration(long seconds, String expected) {
+        assertEquals(expected, HumanFormat.duration(seconds));
+    }
+
     @ParameterizedTest(name = "{0}/{1} -> ''{2}''")
     @CsvSource({
             "0, 100, 0%",

@@ -243,7 +243,7 @@ class ProgressDisplayTest {
 
     @Test
     void plainLineIsOneLineWithoutEscapes() {
-        assertEquals("podcast-42 active 1.0 MiB/75.0 MiB 1% 3.2 MiB/s",
+        assertEquals("podcast-42 active 1.0 MiB/75.0 MiB 1% 3.2 MiB/s ETA 24s",
                 ProgressDisplay.plainLine(active("podcast-42", "Episode 42", MIB, 75 * MIB, 3_355_443)));
         assertEquals("iso active 2.0 MiB 0 B/s", ProgressDisplay.plainLine(active("iso", "", 2 * MIB, 0, 0)));
         assertEquals("x done 5 B/5 B 100% success",
@@ -263,6 +263,120 @@ class ProgressDisplayTest {
         }
         for (String line : visibleLines(drain())) {
             assertTrue(TerminalText.width(line) <= 29, line);
+        }
+    }
+
+    /** A running fetch of {@code requests} records with no --download-total, the servers having announced {@code expected}. */
+    static Registration running(String id, int requests, long downloaded, long expected, long rate,
+                                List<Registration.Transfer> transfers) {
+        return new Registration(id, "", "active", "", "", downloaded, 0, 0, 0, requests, 0, false,
+                "2026-11-21T10:00:00Z", null, "", null, null, rate, expected, transfers);
+    }
+
+    static Registration.Transfer transfer(int index, String name, long downloaded, long size, long rate) {
+        return new Registration.Transfer(index, "http://example.org/" + name, name, downloaded, size, rate);
+    }
+
+    @Test
+    void percentAndEtaComeFromTheAnnouncedSizesWithoutADownloadTotal() {
+        try (ProgressDisplay d = display(false, 100)) {
+            d.update(List.of(running("iso", 1, 25 * MIB, 100 * MIB, MIB, List.of())));
+        }
+        String line = visibleLines(drain()).get(0);
+        assertTrue(line.contains("25.0 MiB/100.0 MiB"), line);
+        assertTrue(line.contains("25%"), line);
+        assertTrue(line.contains("ETA 1m15s"), line);
+        assertTrue(line.contains("[#####"), line);
+        assertEquals("iso active 25.0 MiB/100.0 MiB 25% 1.0 MiB/s ETA 1m15s",
+                ProgressDisplay.plainLine(running("iso", 1, 25 * MIB, 100 * MIB, MIB, List.of())));
+    }
+
+    @Test
+    void aDownloadTotalWinsOverTheAnnouncedSizes() {
+        Registration r = new Registration("x", "", "active", "", "", 10, 40, 0, 0, 1, 0, false,
+                "2026-11-21T10:00:00Z", null, "", null, null, 1, 20, List.of());
+        assertEquals(40, ProgressDisplay.total(r));
+        assertTrue(ProgressDisplay.plainLine(r).contains("10 B/40 B 25%"), ProgressDisplay.plainLine(r));
+    }
+
+    @Test
+    void aFetchOfSeveralRequestsShowsOneIndentedLinePerTransferInFlight() {
+        Registration r = running("podcast", 3, 30 * MIB, 100 * MIB, 3 * MIB, List.of(
+                transfer(0, "42.mp3", 20 * MIB, 80 * MIB, 2 * MIB),
+                transfer(2, "42.jpg", 512 * 1024, 0, 1024)));
+        try (ProgressDisplay d = display(false, 100)) {
+            d.update(List.of(r));
+        }
+        List<String> lines = visibleLines(drain());
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("podcast "), lines.get(0));
+        assertTrue(lines.get(0).contains("30%"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("  42.mp3 "), lines.get(1));
+        assertTrue(lines.get(1).contains("20.0 MiB/80.0 MiB"), lines.get(1));
+        assertTrue(lines.get(1).contains("25%"), lines.get(1));
+        assertTrue(lines.get(1).endsWith("2.0 MiB/s"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("  42.jpg "), lines.get(2));
+        assertTrue(lines.get(2).contains("512.0 KiB"), lines.get(2)); // size unknown: bytes only, no percent
+        assertFalse(lines.get(2).contains("%"), lines.get(2));
+        assertTrue(lines.get(2).endsWith("1.0 KiB/s"), lines.get(2));
+        // the bars line up
+        assertEquals(lines.get(0).indexOf('['), lines.get(1).indexOf('['));
+        assertEquals(lines.get(0).indexOf('['), lines.get(2).indexOf('['));
+    }
+
+    @Test
+    void noTransferLinesForOneRequestOrAFinishedFetch() {
+        List<Registration.Transfer> one = List.of(transfer(0, "a.bin", 1, 2, 1));
+        Registration single = running("single", 1, 1, 2, 1, one);
+        Registration done = new Registration("done", "", "done", "success", "", 2, 0, 0, 0, 2, 2, true,
+                "2026-11-21T10:00:00Z", "2026-11-21T10:00:01Z", "", null, null, 0, 2, one);
+        try (ProgressDisplay d = display(false, 100)) {
+            d.update(List.of(single, done));
+        }
+        assertEquals(2, visibleLines(drain()).size());
+    }
+
+    @Test
+    void manyTransfersAreCountedOnOneLine() {
+        List<Registration.Transfer> many = new java.util.ArrayList<>();
+        for (int i = 0; i < ProgressLayout.MAX_TRANSFER_LINES + 3; i++) {
+            many.add(transfer(i, "file-" + i, i, 100, 1));
+        }
+        try (ProgressDisplay d = display(false, 100)) {
+            d.update(List.of(running("big", 20, 5, 2000, 5, many)));
+        }
+        List<String> lines = visibleLines(drain());
+        assertEquals(1 + ProgressLayout.MAX_TRANSFER_LINES + 1, lines.size(), lines.toString());
+        assertEquals("  … 3 more", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void transferNamesCannotInjectEscapes() {
+        try (ProgressDisplay d = display(false, 100)) {
+            d.update(List.of(running("x", 2, 1, 0, 1, List.of(
+                    transfer(0, "evil\u001B]0;owned\u0007\u001B[2J\nname", 1, 0, 1)))));
+        }
+        String out = drain();
+        assertFalse(out.contains("owned"), out);
+        assertFalse(out.contains(ESC + "2J"), out);
+        assertTrue(out.contains("evil?name"), out);
+        assertEquals(2, out.chars().filter(c -> c == '\n').count(), out);
+    }
+
+    @Test
+    void whenTransfersEndTheCursorMovesUpOverEveryLineDrawnAndTheRestIsErased() {
+        try (ProgressDisplay d = display(false, 100)) {
+            d.update(List.of(running("x", 3, 1, 10, 1, List.of(
+                    transfer(0, "a", 1, 5, 1), transfer(1, "b", 0, 5, 0)))));
+            drain();
+            clock.addAndGet(200_000_000L);
+            d.update(List.of(running("x", 3, 6, 10, 1, List.of())));
+            String frame = drain();
+            assertTrue(frame.startsWith("\r" + ESC + "3A"), frame);
+            assertTrue(frame.contains(ESC + "0J"), frame);
+            clock.addAndGet(200_000_000L);
+            d.update(List.of(running("x", 3, 7, 10, 1, List.of())));
+            assertTrue(drain().startsWith("\r" + ESC + "1A"));
         }
     }
 }

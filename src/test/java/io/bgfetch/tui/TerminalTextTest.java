@@ -33,8 +33,28 @@ class TerminalTextTest {
     void sanitizeReplacesControlCharacters() {
         String clean = "Episode 42";
         assertSame(clean, TerminalText.sanitize(clean));
-        assertEquals("a?[31mb?c?d?e", TerminalText.sanitize("a\u001B[31mb\nc\td\u2028e"));
+        assertEquals("ab?c?d?e", TerminalText.sanitize("a\u001B[31mb\nc\td\u2028e"));
         assertEquals("", TerminalText.sanitize(null));
+    }
+
+    @Test
+    void sanitizeRemovesWholeEscapeSequences() {
+        assertEquals("clear", TerminalText.sanitize("\u001B[2J\u001B[1;1Hclear"));
+        assertEquals("title", TerminalText.sanitize("\u001B]0;pwned\u0007title"));          // OSC ended by BEL
+        assertEquals("link", TerminalText.sanitize("\u001B]8;;http://x\u001B\\link\u001B]8;;\u001B\\"));
+        assertEquals("ab", TerminalText.sanitize("a\u009B31mb"));                           // C1 CSI
+        assertEquals("ab", TerminalText.sanitize("a\u001Bcb"));                             // ESC c: reset
+        assertEquals("a", TerminalText.sanitize("a\u001B[31"));                            // cut short
+        assertEquals("a", TerminalText.sanitize("a\u001B"));
+        assertEquals("a?b", TerminalText.sanitize("a\u007Fb"));
+    }
+
+    @Test
+    void sanitizeDefusesBidiOverrides() {
+        // "invoice\u202Efdp.exe" would read as "invoiceexe.pdf"
+        assertEquals("invoice?fdp.exe", TerminalText.sanitize("invoice\u202Efdp.exe"));
+        assertEquals("a?b?c", TerminalText.sanitize("a\u2066b\u2069c"));
+        assertEquals("名前.txt", TerminalText.sanitize("名前.txt"));
     }
 
     @Test
