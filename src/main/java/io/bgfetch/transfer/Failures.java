@@ -1,16 +1,49 @@
 package io.bgfetch.transfer;
 
 import java.io.IOException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.Locale;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.impl.TunnelRefusedException;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.TruncatedChunkException;
 
 /** Turns I/O exceptions into the contract's failure classes. */
 final class Failures {
     private Failures() {
     }
 
-    /** A network failure (refused, reset, timeout, DNS, TLS, short body): always worth a retry. */
-    static TransferFailure.Transient network(IOException e) {
-        return new TransferFailure.Transient(describe(e), 0, null, e);
+    /**
+     * A network failure. Refused, reset, timed-out, unresolved and cut-short connections may
+     * heal and are {@link TransferFailure.Transient}; an untrusted certificate, a malformed or
+     * oversized response and a proxy refusing the tunnel for good cannot, and fail at once.
+     */
+    static TransferFailure network(IOException e) {
+        TransferFailure.Permanent permanent = permanent(e);
+        return permanent != null ? permanent : new TransferFailure.Transient(describe(e), 0, null, e);
+    }
+
+    private static TransferFailure.Permanent permanent(IOException e) {
+        if (e instanceof ClientProtocolException && e.getCause() instanceof TunnelRefusedException refused) {
+            return tunnelRefused(refused, e);
+        }
+        String untrusted = untrustedCertificate(e);
+        if (untrusted != null) {
+            return fetchError(untrusted, e);
+        }
+        if (e instanceof ClientProtocolException
+                || e instanceof MessageConstraintException
+                || (e instanceof MalformedChunkCodingException && !(e instanceof TruncatedChunkException))) {
+            // HttpCore wraps a ProtocolException (bad status line, bad header) in ClientProtocolException
+            return fetchError("the server sent a malformed response (" + detail(e) + ")", e);
+        }
+        return null;
     }
 
     /** Says what went wrong in a user's words rather than an exception class's. */
@@ -22,14 +55,76 @@ final class Failures {
             return "cannot resolve the host name " + detail;
         } else if (e instanceof java.net.ConnectException) {
             return "cannot connect: " + detail;
+        } else if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+            return "the server closed the connection without answering";
+        } else if (e instanceof ClientProtocolException && e.getCause() instanceof TunnelRefusedException refused) {
+            return "the proxy could not connect to the server: " + proxyStatus(refused);
         } else if (e instanceof javax.net.ssl.SSLException) {
             return "TLS failed: " + detail;
-        } else if (e instanceof org.apache.hc.core5.http.ConnectionClosedException) {
+        } else if (e instanceof ConnectionClosedException || e instanceof TruncatedChunkException) {
             return "the connection closed early: " + detail;
         } else if (e instanceof java.net.SocketException) {
             return "the connection broke: " + detail;
         }
         return e.getClass().getSimpleName() + (detail.isEmpty() ? "" : ": " + detail);
+    }
+
+    /**
+     * Why a TLS handshake failed for a reason no retry can change (the certificate chain is not
+     * trusted, has expired, or names another host; the server offered nothing we accept), or
+     * null when it may heal (the connection dropped during the handshake).
+     */
+    private static String untrustedCertificate(IOException e) {
+        if (e instanceof SSLPeerUnverifiedException) {
+            return "the server's TLS certificate does not match the host name (" + detail(e) + ")";
+        }
+        if (!(e instanceof SSLHandshakeException)) {
+            return null;
+        }
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException) {
+                return "the server's TLS certificate is not trusted (" + detail(t)
+                        + "); --cacert adds a CA, -k skips the check";
+            }
+        }
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("fatal alert") || message.contains("no appropriate protocol")
+                || message.contains("no cipher suites in common")) {
+            return "the TLS handshake failed: " + detail(e);
+        }
+        return null;
+    }
+
+    /** A proxy that would not open a CONNECT tunnel: retried only when the proxy says it may heal. */
+    private static TransferFailure.Permanent tunnelRefused(TunnelRefusedException refused, IOException e) {
+        HttpResponse response = refused.getResponse();
+        int code = response == null ? 0 : response.getCode();
+        if (code == 408 || code == 429 || code >= 500) {
+            return null;
+        }
+        String hint = code == 407 ? " (the proxy wants credentials: give them in the proxy URL)" : "";
+        return fetchError("the proxy refused to connect to the server: " + proxyStatus(refused) + hint, e);
+    }
+
+    private static String proxyStatus(TunnelRefusedException refused) {
+        HttpResponse response = refused.getResponse();
+        if (response == null) {
+            return detail(refused);
+        }
+        return "HTTP " + response.getCode() + (response.getReasonPhrase() == null ? "" : " " + response.getReasonPhrase());
+    }
+
+    private static TransferFailure.Permanent fetchError(String message, Throwable cause) {
+        return new TransferFailure.Permanent(FailureKind.FETCH_ERROR, message, 0, cause);
+    }
+
+    /** The innermost useful message of an exception chain. */
+    private static String detail(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof ClientProtocolException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /**

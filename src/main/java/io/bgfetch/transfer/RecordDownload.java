@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
@@ -126,19 +125,16 @@ public final class RecordDownload {
             fresh(body);
         } else {
             List<Segment> open = plan.stream().filter(s -> !s.isComplete()).toList();
-            runSegments(body, open, null, null);
+            runSegments(body, open, null);
         }
     }
 
     /** Starts the body from zero with a plain request, then fills the plan's segments. */
     private void fresh(BodyFile body) throws TransferFailure {
         Cancellation attempt = cancel.child();
-        HttpUriRequestBase exchange = http.newRequest(request, null, null);
-        if (request.uploadFile() != null) {
-            HttpTransport.attachUpload(exchange, request.uploadFile(), listener::uploaded);
-        }
-        ClassicHttpResponse response = http.open(exchange, attempt);
+        OpenExchange exchange = http.open(request, null, null, listener::uploaded, attempt);
         try {
+            ClassicHttpResponse response = exchange.response();
             if (response.getCode() < 200 || response.getCode() > 299) {
                 exchange.cancel();
                 listener.errorResponse(HttpTransport.headOf(response));
@@ -162,20 +158,19 @@ public final class RecordDownload {
             if (plan.isEmpty()) {
                 return;
             }
-            runSegments(body, plan, exchange, response);
+            runSegments(body, plan, exchange);
         } finally {
-            http.close(exchange, response, attempt);
+            exchange.close();
             cancel.release(attempt);
         }
     }
 
     /**
      * Fills {@code segments} in parallel, one connection each. The first may continue an
-     * already open response ({@code openExchange}); the others resume with ranges. The first
-     * failure stops the siblings, and the most telling failure is rethrown.
+     * already open response ({@code openExchange}, or null); the others resume with ranges.
+     * The first failure stops the siblings, and the most telling failure is rethrown.
      */
-    private void runSegments(BodyFile body, List<Segment> segments, HttpUriRequestBase openExchange,
-                             ClassicHttpResponse openResponse) throws TransferFailure {
+    private void runSegments(BodyFile body, List<Segment> segments, OpenExchange openExchange) throws TransferFailure {
         Cancellation group = cancel.child();
         if (openExchange != null) {
             group.track(openExchange);
@@ -190,7 +185,7 @@ public final class RecordDownload {
                 Runnable work = () -> {
                     try {
                         if (continuesOpen) {
-                            fetcher.stream(openExchange, openResponse, segment);
+                            fetcher.stream(openExchange, segment);
                         } else {
                             fetcher.resume(segment);
                         }
