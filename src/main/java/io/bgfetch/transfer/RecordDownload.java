@@ -55,11 +55,13 @@ public final class RecordDownload {
         int integrityRetries = request.integrityRetries();
         try (BodyFile body = BodyFile.open(request.bodyFile())) {
             repairPlan(body);
+            // Progress is bytes beyond the most ever held: a server that cuts every attempt short
+            // after a restart would otherwise "progress" each time and be retried for ever.
+            long mostHeld = progress();
             while (true) {
                 if (cancel.isCancelled()) {
                     return new Outcome.Cancelled();
                 }
-                long before = progress();
                 try {
                     listener.attempting();
                     attempt(body);
@@ -89,7 +91,8 @@ public final class RecordDownload {
                                 : new Outcome.Failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
                     }
                 } catch (TransferFailure.Transient t) {
-                    if (progress() > before) {
+                    if (progress() > mostHeld) {
+                        mostHeld = progress();
                         retry.progressed();
                         restartsInARow = 0;
                     }
