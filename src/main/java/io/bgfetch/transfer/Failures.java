@@ -7,9 +7,7 @@ import java.util.Locale;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ClientProtocolException;
-import org.apache.hc.client5.http.impl.TunnelRefusedException;
 import org.apache.hc.core5.http.ConnectionClosedException;
-import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.TruncatedChunkException;
@@ -21,8 +19,9 @@ final class Failures {
 
     /**
      * A network failure. Refused, reset, timed-out, unresolved and cut-short connections may
-     * heal and are {@link TransferFailure.Transient}; an untrusted certificate, a malformed or
-     * oversized response and a proxy refusing the tunnel for good cannot, and fail at once.
+     * heal and are {@link TransferFailure.Transient}; an untrusted certificate and a malformed
+     * or oversized response cannot, and fail at once. (A proxy refusing a CONNECT tunnel is a
+     * response, see {@link HttpTransport#statusFailure}.)
      */
     static TransferFailure network(IOException e) {
         TransferFailure.Permanent permanent = permanent(e);
@@ -30,9 +29,6 @@ final class Failures {
     }
 
     private static TransferFailure.Permanent permanent(IOException e) {
-        if (e instanceof ClientProtocolException && e.getCause() instanceof TunnelRefusedException refused) {
-            return tunnelRefused(refused, e);
-        }
         String untrusted = untrustedCertificate(e);
         if (untrusted != null) {
             return fetchError(untrusted, e);
@@ -57,8 +53,6 @@ final class Failures {
             return "cannot connect: " + detail;
         } else if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
             return "the server closed the connection without answering";
-        } else if (e instanceof ClientProtocolException && e.getCause() instanceof TunnelRefusedException refused) {
-            return "the proxy could not connect to the server: " + proxyStatus(refused);
         } else if (e instanceof javax.net.ssl.SSLException) {
             return "TLS failed: " + detail;
         } else if (e instanceof ConnectionClosedException || e instanceof TruncatedChunkException) {
@@ -93,25 +87,6 @@ final class Failures {
             return "the TLS handshake failed: " + detail(e);
         }
         return null;
-    }
-
-    /** A proxy that would not open a CONNECT tunnel: retried only when the proxy says it may heal. */
-    private static TransferFailure.Permanent tunnelRefused(TunnelRefusedException refused, IOException e) {
-        HttpResponse response = refused.getResponse();
-        int code = response == null ? 0 : response.getCode();
-        if (code == 408 || code == 429 || code >= 500) {
-            return null;
-        }
-        String hint = code == 407 ? " (the proxy wants credentials: give them in the proxy URL)" : "";
-        return fetchError("the proxy refused to connect to the server: " + proxyStatus(refused) + hint, e);
-    }
-
-    private static String proxyStatus(TunnelRefusedException refused) {
-        HttpResponse response = refused.getResponse();
-        if (response == null) {
-            return detail(refused);
-        }
-        return "HTTP " + response.getCode() + (response.getReasonPhrase() == null ? "" : " " + response.getReasonPhrase());
     }
 
     private static TransferFailure.Permanent fetchError(String message, Throwable cause) {

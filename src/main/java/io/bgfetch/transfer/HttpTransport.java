@@ -203,11 +203,17 @@ public final class HttpTransport implements Closeable {
 
     /**
      * Classifies a response outside 2xx: 408, 429 and 5xx gateway/availability errors are
-     * transient (with Retry-After), everything else is final.
+     * transient (with Retry-After), everything else is final. A 407 comes from a proxy (for
+     * HTTPS, HttpClient hands back the proxy's answer to CONNECT): its credentials are missing
+     * or wrong, which is a network set-up error rather than the server's status.
      */
     static TransferFailure statusFailure(ClassicHttpResponse response) {
         int code = response.getCode();
         String what = "HTTP " + code + (response.getReasonPhrase() == null ? "" : " " + response.getReasonPhrase());
+        if (code == 407) {
+            return new TransferFailure.Permanent(FailureKind.FETCH_ERROR, "the proxy refused the request for want of"
+                    + " credentials (" + what + "); give them in the proxy URL (http://user:password@host:port)", code, null);
+        }
         if (code == 408 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504) {
             Header retryAfter = response.getFirstHeader("Retry-After");
             return new TransferFailure.Transient(what, code,
