@@ -1,7 +1,10 @@
 package io.bgfetch.transfer;
 
 import java.io.IOException;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
 import javax.net.ssl.SSLHandshakeException;
@@ -76,8 +79,9 @@ final class Failures {
             return null;
         }
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof CertificateException || t instanceof CertPathValidatorException) {
-                return "the server's TLS certificate is not trusted (" + detail(t)
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException
+                    || t instanceof CertPathBuilderException) {
+                return "the server's TLS certificate is not trusted (" + whyUntrusted(t)
                         + "); --cacert adds a CA, -k skips the check";
             }
         }
@@ -87,6 +91,25 @@ final class Failures {
             return "the TLS handshake failed: " + detail(e);
         }
         return null;
+    }
+
+    /** The reason deepest in a certificate failure, in words where the JDK's are cryptic. */
+    private static String whyUntrusted(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof CertificateExpiredException) {
+            return "it has expired: " + root.getMessage();
+        }
+        if (root instanceof CertificateNotYetValidException) {
+            return "it is not valid yet: " + root.getMessage();
+        }
+        if (root instanceof CertPathBuilderException
+                || String.valueOf(root.getMessage()).contains("unable to find valid certification path")) {
+            return "it is not issued by a trusted CA";
+        }
+        return detail(root);
     }
 
     private static TransferFailure.Permanent fetchError(String message, Throwable cause) {
