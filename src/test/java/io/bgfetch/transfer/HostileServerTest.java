@@ -93,6 +93,20 @@ class HostileServerTest {
     }
 
     @Test
+    void anEndlessBodyWithoutALengthStopsAtTheQuota() throws Exception {
+        server = HostileServer.endless("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", 'z');
+        listener.quotaBytes = 5 << 20;
+
+        Outcome outcome = Downloads.run(http, Downloads.get(server.url("/x"), tmp.resolve("body"), Duration.ofHours(1),
+                null, null), listener);
+
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
+        assertEquals(FailureKind.QUOTA, failed.kind());
+        assertEquals(0, listener.waits.get());
+        assertTrue(server.bytesSent() < BOUNDED, "the transfer stopped: " + server.bytesSent());
+    }
+
+    @Test
     void aMalformedHeaderFailsTheRecord() throws Exception {
         server = HostileServer.fixed("HTTP/1.1 200 OK\r\nNot a header line\r\nContent-Length: 0\r\n\r\n");
         Outcome.Failed failed = failsAtOnce();
