@@ -19,9 +19,11 @@ public final class TerminalText {
     }
 
     /**
-     * Replaces control characters (C0, DEL, C1, U+2028/U+2029) with {@code ?}, so that text
-     * from the outside world (a title, a server's message) can neither break a line nor smuggle
-     * in escape sequences.
+     * Replaces control characters (C0, DEL, C1, U+2028/U+2029) and bidirectional overrides
+     * with {@code ?}, so that text from the outside world (a title, a server's reason phrase,
+     * header values, file names) can neither break a line, nor drive the terminal, nor reorder
+     * what is shown. An escape sequence loses its ESC (or C1 CSI/OSC) and is left as inert
+     * text such as {@code ?[31m}, which shows that something was there.
      */
     public static String sanitize(String text) {
         if (text == null) {
@@ -30,7 +32,7 @@ public final class TerminalText {
         StringBuilder sb = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029') {
+            if (Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029' || isBidiControl(c)) {
                 if (sb == null) {
                     sb = new StringBuilder(text);
                 }
@@ -38,6 +40,11 @@ public final class TerminalText {
             }
         }
         return sb == null ? text : sb.toString();
+    }
+
+    /** LRE, RLE, PDF, LRO, RLO and the isolates: they reorder the text around them ("Trojan Source"). */
+    private static boolean isBidiControl(char c) {
+        return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** @return the number of terminal columns the text occupies */

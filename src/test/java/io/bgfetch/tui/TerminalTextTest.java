@@ -38,6 +38,17 @@ class TerminalTextTest {
     }
 
     @Test
+    void sanitizeDisarmsWhatAServerMightSend() {
+        // OSC title change ended by BEL, C1 CSI, DEL, NUL, CR
+        assertEquals("?]0;pwned?x", TerminalText.sanitize("\u001B]0;pwned\u0007x"));
+        assertEquals("?31mred?", TerminalText.sanitize("\u009B31mred\u007F"));
+        assertEquals("a?b?c", TerminalText.sanitize("a\u0000b\rc"));
+        // a right-to-left override would show "file.exe" reversed as something else
+        assertEquals("?exe.txt", TerminalText.sanitize("\u202Eexe.txt"));
+        assertEquals("名前 🎧 e\u0301", TerminalText.sanitize("名前 🎧 e\u0301"), "printable text is untouched");
+    }
+
+    @Test
     void pads() {
         assertEquals("ab   ", TerminalText.padRight("ab", 5));
         assertEquals("   ab", TerminalText.padLeft("ab", 5));
