@@ -13,6 +13,7 @@ import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.TruncatedChunkException;
 
 /** Turns I/O exceptions into the contract's failure classes. */
@@ -36,11 +37,14 @@ final class Failures {
         if (untrusted != null) {
             return fetchError(untrusted, e);
         }
-        if (e instanceof ClientProtocolException
+        if ((e instanceof ClientProtocolException && e.getCause() instanceof ProtocolException)
                 || e instanceof MessageConstraintException
                 || (e instanceof MalformedChunkCodingException && !(e instanceof TruncatedChunkException))) {
             // HttpCore wraps a ProtocolException (bad status line, bad header) in ClientProtocolException
             return fetchError("the server sent a malformed response (" + detail(e) + ")", e);
+        }
+        if (e instanceof ClientProtocolException) {
+            return fetchError("the request cannot be made (" + detail(e) + ")", e);
         }
         return null;
     }
