@@ -28,6 +28,8 @@ final class RecordProgress implements TransferListener {
     /** Body bytes received for this record, counted into the fetch's total. */
     private final AtomicLong received;
     private volatile List<Segment> plan;
+    /** The quota's count of a body without a length, or null (a known length was claimed whole, or no quota). */
+    private volatile StorageBudget.Streamed streamed;
 
     RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index, List<Segment> storedPlan) {
         this.run = run;
@@ -37,6 +39,13 @@ final class RecordProgress implements TransferListener {
         this.index = index;
         this.plan = storedPlan;
         this.received = new AtomicLong(storedPlan.stream().mapToLong(Segment::written).sum());
+        this.streamed = streamedIfUnknownLength(storedPlan);
+    }
+
+    /** A plan with an open-ended segment is a body whose length nobody announced. */
+    private StorageBudget.Streamed streamedIfUnknownLength(List<Segment> newPlan) {
+        boolean unknownLength = newPlan.stream().anyMatch(s -> s.end() < 0);
+        return unknownLength ? budget.streamed(key, index) : null;
     }
 
     /** The live segments, for snapshots and for readers following the body. */
@@ -74,12 +83,17 @@ final class RecordProgress implements TransferListener {
         }
         store.replaceSegments(key, index, rows);
         plan = newPlan;
+        streamed = streamedIfUnknownLength(newPlan);
     }
 
     @Override
-    public void bytesArrived(int n) {
-        received.addAndGet(n);
+    public void bytesArrived(int n) throws TransferFailure.Permanent {
+        long total = received.addAndGet(n);
         run.addDownloaded(n);
+        StorageBudget.Streamed s = streamed;
+        if (s != null) {
+            s.arrived(total); // cheap: a compare, and the budget's lock once per step
+        }
     }
 
     @Override
@@ -98,6 +112,7 @@ final class RecordProgress implements TransferListener {
         run.addDownloaded(-received.getAndSet(0));
         store.replaceSegments(key, index, List.of());
         plan = List.of();
+        streamed = null;
     }
 
     @Override

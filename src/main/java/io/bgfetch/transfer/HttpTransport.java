@@ -1,72 +1,132 @@
 package io.bgfetch.transfer;
 
+import io.bgfetch.protocol.NetworkOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
-import org.apache.hc.core5.util.Timeout;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
- * The daemon's one HTTP client (Apache HttpClient 5, classic blocking API: one thread per
- * connection keeps the byte path simple and fast). Bodies are taken exactly as sent: no
- * transparent decompression (it would break lengths and ranges), no cookies, and no automatic
- * retries, which {@link RecordDownload} does itself, resuming instead of restarting.
+ * The daemon's HTTP side (Apache HttpClient 5, classic blocking API: one thread per
+ * connection keeps the byte path simple and fast). Built once per daemon; each fetch's
+ * {@link NetworkOptions} (proxies, trust) pick one of a few cached clients.
+ *
+ * <p>Redirects are followed here, not by HttpClient, because each hop decides what it may
+ * carry: the user's credentials ({@code -u} as Basic, and the {@code Authorization},
+ * {@code Cookie} and {@code Proxy-Authorization} headers) go only to the origin of the URL
+ * they were given for, as curl does, so an authenticated download that redirects to a storage
+ * CDN works without handing the CDN the credential. Every request starts at the record's own
+ * URL and follows the redirects again: a ranged resume reaches the same final URL (or a fresh
+ * signed one) with its Range and If-Range.
  */
 public final class HttpTransport implements Closeable {
-    private final CloseableHttpClient client;
-    private final String userAgent;
+    /** Header names that carry credentials: sent only to the request URL's origin. */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+    /** A redirect's body up to this size is read so its connection can be reused; a larger one is dropped. */
+    private static final long DRAIN_LIMIT = 16 << 10;
+
+    private final NetworkClients clients;
 
     public HttpTransport(TransferSettings settings, String version) {
-        Timeout stall = Timeout.of(settings.stallTimeout());
-        this.userAgent = "bgfetch/" + version;
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(512)
-                        .setMaxConnPerRoute(128)
-                        .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(stall).build())
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-                                .setSocketTimeout(stall)
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(stall)
-                        .setConnectionRequestTimeout(Timeout.ofMinutes(10))
-                        .setRedirectsEnabled(true)
-                        .setMaxRedirects(10)
-                        .build())
-                .disableContentCompression()
-                .disableCookieManagement()
-                .disableAutomaticRetries()
-                .setUserAgent(userAgent)
-                .build();
+        ClientFactory factory = new ClientFactory(settings, "bgfetch/" + version);
+        this.clients = new NetworkClients(factory::build);
     }
 
-    /** A request with the user's headers; {@code range} may be null. */
-    HttpUriRequestBase newRequest(DownloadRequest req, String range, String ifRange) {
-        HttpUriRequestBase request = new HttpUriRequestBase(req.method(), URI.create(req.url()));
+    /**
+     * Sends the request (following redirects) and returns the open final response; the caller
+     * must close it. Network failures are {@link TransferFailure.Transient} unless they cannot
+     * heal (see {@link Failures#network}); a bad redirect and unusable network options fail at once.
+     *
+     * @param range          the Range header value, or null
+     * @param ifRange        the If-Range validator, or null
+     * @param uploadProgress told the bytes of the request body sent, when the request has one
+     */
+    OpenExchange open(DownloadRequest req, String range, String ifRange, LongConsumer uploadProgress,
+                      Cancellation cancel) throws TransferFailure {
+        NetworkClients.Lease lease = lease(req.network());
+        boolean handedOver = false;
+        try {
+            URI uri = URI.create(req.url());
+            Redirects redirects = new Redirects(req.method(), uri);
+            String method = req.method();
+            boolean withBody = req.uploadFile() != null;
+            while (true) {
+                HttpUriRequestBase request = newRequest(req, method, uri, redirects.sameOriginAsFirst(uri), range, ifRange);
+                if (withBody) {
+                    request.setEntity(new CountingFileEntity(req.uploadFile(), uploadProgress));
+                }
+                ClassicHttpResponse response = execute(lease.client(), request, cancel);
+                String nextMethod = Redirects.methodAfter(response.getCode(), method);
+                URI next;
+                try {
+                    next = redirects.next(uri, response, nextMethod);
+                } catch (TransferFailure.Permanent badRedirect) {
+                    request.cancel();
+                    discard(request, response, cancel);
+                    throw badRedirect;
+                }
+                if (next == null) {
+                    handedOver = true;
+                    return new OpenExchange(lease, request, response, uri, cancel);
+                }
+                discard(request, response, cancel);
+                withBody = withBody && nextMethod.equals(method);
+                method = nextMethod;
+                uri = next;
+            }
+        } finally {
+            if (!handedOver) {
+                lease.close();
+            }
+        }
+    }
+
+    private NetworkClients.Lease lease(NetworkOptions network) throws TransferFailure.Permanent {
+        try {
+            return clients.lease(network);
+        } catch (IllegalArgumentException unusable) {
+            throw new TransferFailure.Permanent(FailureKind.FETCH_ERROR, unusable.getMessage(), 0, unusable);
+        }
+    }
+
+    /** One hop's request: the user's headers (credentials only to their origin), then Range. */
+    private static HttpUriRequestBase newRequest(DownloadRequest req, String method, URI uri, boolean sameOrigin,
+                                                 String range, String ifRange) {
+        HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
+        boolean userAuthorization = false;
         for (String line : req.headers()) {
             int colon = line.indexOf(':');
-            request.addHeader(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            String name = line.substring(0, colon).trim();
+            if (CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!sameOrigin) {
+                    continue;
+                }
+                userAuthorization |= name.equalsIgnoreCase("Authorization");
+            }
+            request.addHeader(name, line.substring(colon + 1).trim());
+        }
+        // As curl: -u sends Basic at once (no challenge round trip); an explicit -H Authorization wins.
+        if (sameOrigin && req.credentials() != null && !userAuthorization) {
+            request.addHeader("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(req.credentials().getBytes(StandardCharsets.UTF_8)));
         }
         if (range != null) {
             request.setHeader("Range", range);
@@ -77,16 +137,8 @@ public final class HttpTransport implements Closeable {
         return request;
     }
 
-    /** Attaches the upload body, reporting bytes sent through {@code progress}. */
-    static void attachUpload(HttpUriRequestBase request, Path file, LongConsumer progress) {
-        request.setEntity(new CountingFileEntity(file, progress));
-    }
-
-    /**
-     * Sends the request and returns the open response; the caller must close it. Network
-     * failures become {@link TransferFailure.Transient}.
-     */
-    ClassicHttpResponse open(HttpUriRequestBase request, Cancellation cancel) throws TransferFailure {
+    private static ClassicHttpResponse execute(CloseableHttpClient client, HttpUriRequestBase request,
+                                               Cancellation cancel) throws TransferFailure {
         cancel.track(request);
         try {
             return client.executeOpen(null, request, null);
@@ -97,11 +149,21 @@ public final class HttpTransport implements Closeable {
         }
     }
 
-    /**
-     * Ends an exchange. Call only after its body was read to the end or the exchange was
-     * aborted ({@code request.cancel()}): closing an unread response would drain it.
-     */
-    void close(HttpUriRequestBase request, ClassicHttpResponse response, Cancellation cancel) {
+    /** Ends a redirect's exchange: a small body is read so the connection can serve the next hop. */
+    private static void discard(HttpUriRequestBase request, ClassicHttpResponse response, Cancellation cancel) {
+        HttpEntity entity = response.getEntity();
+        if (entity != null && !request.isCancelled()) {
+            long length = entity.getContentLength();
+            if (length >= 0 && length <= DRAIN_LIMIT) {
+                try {
+                    EntityUtils.consume(entity);
+                } catch (IOException e) {
+                    request.cancel();
+                }
+            } else {
+                request.cancel();
+            }
+        }
         cancel.untrack(request);
         try {
             response.close();
@@ -110,10 +172,15 @@ public final class HttpTransport implements Closeable {
         }
     }
 
+    /**
+     * The head as stored and shown: header values and the reason phrase without control
+     * characters. The validators stay exactly as sent, since If-Range must repeat them.
+     */
     static ResponseHead headOf(ClassicHttpResponse response) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : response.getHeaders()) {
-            headers.merge(h.getName().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
+            headers.merge(ServerText.clean(h.getName()).toLowerCase(Locale.ROOT), ServerText.clean(h.getValue()),
+                    (a, b) -> a + ", " + b);
         }
         long size = -1;
         String length = headers.get("content-length");
@@ -124,18 +191,29 @@ public final class HttpTransport implements Closeable {
                 // treated as unknown length
             }
         }
-        String reason = response.getReasonPhrase() == null ? "" : response.getReasonPhrase();
-        return new ResponseHead(response.getCode(), reason, headers, size, headers.get("etag"),
-                headers.get("last-modified"), "bytes".equalsIgnoreCase(String.valueOf(headers.get("accept-ranges")).trim()));
+        String reason = ServerText.clean(response.getReasonPhrase());
+        return new ResponseHead(response.getCode(), reason, headers, size, raw(response, "ETag"),
+                raw(response, "Last-Modified"), "bytes".equalsIgnoreCase(String.valueOf(headers.get("accept-ranges")).trim()));
+    }
+
+    private static String raw(ClassicHttpResponse response, String name) {
+        Header h = response.getFirstHeader(name);
+        return h == null ? null : h.getValue();
     }
 
     /**
      * Classifies a response outside 2xx: 408, 429 and 5xx gateway/availability errors are
-     * transient (with Retry-After), everything else is final.
+     * transient (with Retry-After), everything else is final. A 407 comes from a proxy (for
+     * HTTPS, HttpClient hands back the proxy's answer to CONNECT): its credentials are missing
+     * or wrong, which is a network set-up error rather than the server's status.
      */
     static TransferFailure statusFailure(ClassicHttpResponse response) {
         int code = response.getCode();
         String what = "HTTP " + code + (response.getReasonPhrase() == null ? "" : " " + response.getReasonPhrase());
+        if (code == 407) {
+            return new TransferFailure.Permanent(FailureKind.FETCH_ERROR, "the proxy refused the request for want of"
+                    + " credentials (" + what + "); give them in the proxy URL (http://user:password@host:port)", code, null);
+        }
         if (code == 408 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504) {
             Header retryAfter = response.getFirstHeader("Retry-After");
             return new TransferFailure.Transient(what, code,
@@ -145,8 +223,8 @@ public final class HttpTransport implements Closeable {
     }
 
     @Override
-    public void close() throws IOException {
-        client.close();
+    public void close() throws IOException { // declared: the daemon's shutdown code catches it
+        clients.close();
     }
 
     /** A file request body that counts what was sent; repeatable, so a retry sends it again from the start. */

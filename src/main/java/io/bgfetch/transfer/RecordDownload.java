@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
@@ -56,11 +55,13 @@ public final class RecordDownload {
         int integrityRetries = request.integrityRetries();
         try (BodyFile body = BodyFile.open(request.bodyFile())) {
             repairPlan(body);
+            // Progress is bytes beyond the most ever held: a server that cuts every attempt short
+            // after a restart would otherwise "progress" each time and be retried for ever.
+            long mostHeld = progress();
             while (true) {
                 if (cancel.isCancelled()) {
                     return new Outcome.Cancelled();
                 }
-                long before = progress();
                 try {
                     listener.attempting();
                     attempt(body);
@@ -90,7 +91,8 @@ public final class RecordDownload {
                                 : new Outcome.Failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
                     }
                 } catch (TransferFailure.Transient t) {
-                    if (progress() > before) {
+                    if (progress() > mostHeld) {
+                        mostHeld = progress();
                         retry.progressed();
                         restartsInARow = 0;
                     }
@@ -126,19 +128,16 @@ public final class RecordDownload {
             fresh(body);
         } else {
             List<Segment> open = plan.stream().filter(s -> !s.isComplete()).toList();
-            runSegments(body, open, null, null);
+            runSegments(body, open, null);
         }
     }
 
     /** Starts the body from zero with a plain request, then fills the plan's segments. */
     private void fresh(BodyFile body) throws TransferFailure {
         Cancellation attempt = cancel.child();
-        HttpUriRequestBase exchange = http.newRequest(request, null, null);
-        if (request.uploadFile() != null) {
-            HttpTransport.attachUpload(exchange, request.uploadFile(), listener::uploaded);
-        }
-        ClassicHttpResponse response = http.open(exchange, attempt);
+        OpenExchange exchange = http.open(request, null, null, listener::uploaded, attempt);
         try {
+            ClassicHttpResponse response = exchange.response();
             if (response.getCode() < 200 || response.getCode() > 299) {
                 exchange.cancel();
                 listener.errorResponse(HttpTransport.headOf(response));
@@ -162,20 +161,19 @@ public final class RecordDownload {
             if (plan.isEmpty()) {
                 return;
             }
-            runSegments(body, plan, exchange, response);
+            runSegments(body, plan, exchange);
         } finally {
-            http.close(exchange, response, attempt);
+            exchange.close();
             cancel.release(attempt);
         }
     }
 
     /**
      * Fills {@code segments} in parallel, one connection each. The first may continue an
-     * already open response ({@code openExchange}); the others resume with ranges. The first
-     * failure stops the siblings, and the most telling failure is rethrown.
+     * already open response ({@code openExchange}, or null); the others resume with ranges.
+     * The first failure stops the siblings, and the most telling failure is rethrown.
      */
-    private void runSegments(BodyFile body, List<Segment> segments, HttpUriRequestBase openExchange,
-                             ClassicHttpResponse openResponse) throws TransferFailure {
+    private void runSegments(BodyFile body, List<Segment> segments, OpenExchange openExchange) throws TransferFailure {
         Cancellation group = cancel.child();
         if (openExchange != null) {
             group.track(openExchange);
@@ -190,7 +188,7 @@ public final class RecordDownload {
                 Runnable work = () -> {
                     try {
                         if (continuesOpen) {
-                            fetcher.stream(openExchange, openResponse, segment);
+                            fetcher.stream(openExchange, segment);
                         } else {
                             fetcher.resume(segment);
                         }

@@ -3,7 +3,6 @@ package io.bgfetch.transfer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -44,18 +43,17 @@ final class SegmentFetcher {
         }
         long from = segment.position();
         String range = "bytes=" + from + "-" + (segment.end() >= 0 ? String.valueOf(segment.end() - 1) : "");
-        HttpUriRequestBase get = http.newRequest(request, range, validator);
-        ClassicHttpResponse response = http.open(get, cancel);
+        OpenExchange exchange = http.open(request, range, validator, null, cancel);
         try {
             try {
-                checkRangeAnswer(response, from, segment.end());
+                checkRangeAnswer(exchange.response(), from, segment.end());
             } catch (TransferFailure notAppendable) {
-                get.cancel();
+                exchange.cancel();
                 throw notAppendable;
             }
-            stream(get, response, segment);
+            stream(exchange, segment);
         } finally {
-            http.close(get, response, cancel);
+            exchange.close();
         }
     }
 
@@ -94,8 +92,8 @@ final class SegmentFetcher {
      * A body not read to its end is aborted, never drained: closing HttpClient's stream early
      * would read the rest of a possibly huge body just to reuse the connection.
      */
-    void stream(HttpUriRequestBase exchange, ClassicHttpResponse response, Segment segment) throws TransferFailure {
-        HttpEntity entity = response.getEntity();
+    void stream(OpenExchange exchange, Segment segment) throws TransferFailure {
+        HttpEntity entity = exchange.response().getEntity();
         if (entity == null) {
             finishUnknownLength(segment);
             return;

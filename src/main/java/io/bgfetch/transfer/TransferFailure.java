@@ -10,7 +10,9 @@ public abstract sealed class TransferFailure extends Exception {
     private final int httpStatus;
 
     TransferFailure(String message, int httpStatus, Throwable cause) {
-        super(message, cause);
+        // Messages quote servers (reason phrases, what a parser choked on): clean them once here,
+        // so what is stored, logged and shown holds no control characters.
+        super(ServerText.message(message), cause);
         this.httpStatus = httpStatus;
     }
 

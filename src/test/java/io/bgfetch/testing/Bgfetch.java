@@ -17,8 +17,10 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -91,11 +93,15 @@ public final class Bgfetch implements AutoCloseable {
         return this;
     }
 
-    /** The full environment a command runs with. */
+    /**
+     * The full environment a command runs with. The machine's proxy and CA settings are left
+     * out (a fetch stores them): tests name the network they mean with {@link #env}.
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
+        Set<String> network = Set.of("http_proxy", "https_proxy", "all_proxy", "no_proxy", "ssl_cert_file");
         System.getenv().forEach((k, v) -> {
-            if (!k.startsWith("BGFETCH_") && !k.equals("NO_COLOR")) {
+            if (!k.startsWith("BGFETCH_") && !k.equals("NO_COLOR") && !network.contains(k.toLowerCase(Locale.ROOT))) {
                 env.put(k, v);
             }
         });

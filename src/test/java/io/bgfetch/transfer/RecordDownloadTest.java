@@ -532,6 +532,8 @@ class RecordDownloadTest {
         final AtomicInteger attempts = new AtomicInteger();
         final java.util.concurrent.atomic.AtomicLong arrived = new java.util.concurrent.atomic.AtomicLong();
         volatile Consumer<String> onWaiting = reason -> { };
+        /** Refuse more than this many body bytes with a quota failure, as the daemon's budget does. */
+        volatile long quotaBytes = Long.MAX_VALUE;
 
         @Override
         public void headReceived(ResponseHead head) {
@@ -549,8 +551,10 @@ class RecordDownloadTest {
         }
 
         @Override
-        public void bytesArrived(int n) {
-            arrived.addAndGet(n);
+        public void bytesArrived(int n) throws TransferFailure.Permanent {
+            if (arrived.addAndGet(n) > quotaBytes) {
+                throw new TransferFailure.Permanent(FailureKind.QUOTA, "over the quota", 0, null);
+            }
         }
 
         @Override

@@ -55,6 +55,8 @@ class TerminalTextTest {
         assertEquals("invoice?fdp.exe", TerminalText.sanitize("invoice\u202Efdp.exe"));
         assertEquals("a?b?c", TerminalText.sanitize("a\u2066b\u2069c"));
         assertEquals("名前.txt", TerminalText.sanitize("名前.txt"));
+        assertEquals("a?b?c", TerminalText.sanitize("a\u0000b\rc"));
+        assertEquals("名前 🎧 e\u0301", TerminalText.sanitize("名前 🎧 e\u0301"), "printable text is untouched");
     }
 
     @Test
