@@ -55,6 +55,7 @@ final class FetchRun {
     private final Map<Integer, RecordProgress> live = new ConcurrentHashMap<>();
     private final Set<Integer> running = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> waiting = new ConcurrentHashMap<>();
+    private final Map<Integer, TransferQueue.Slot> slots = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final RateMeter rate = new RateMeter();
@@ -102,7 +103,7 @@ final class FetchRun {
                 fatal = failure;
             } else if (stopReason == null) {
                 for (RecordRow r : todo) {
-                    if (lane.submit(() -> transfer(r))) {
+                    if (lane.submit(slot -> transfer(r, slot))) {
                         outstanding++;
                     }
                 }
@@ -112,7 +113,8 @@ final class FetchRun {
     }
 
     /** One record on a transfer slot; whatever happens, the run learns that it ended. */
-    private void transfer(RecordRow r) {
+    private void transfer(RecordRow r, TransferQueue.Slot slot) {
+        slots.put(r.idx(), slot);
         try {
             if (!cancel.isCancelled() && started.compareAndSet(false, true)) {
                 ctx.store().setState(fetch.key(), "active", "");
@@ -124,10 +126,11 @@ final class FetchRun {
                 if (fatal == null) {
                     fatal = t;
                 }
+                cancel.cancel();
                 outstanding -= lane.close();
             }
-            cancel.cancel();
         } finally {
+            slots.remove(r.idx());
             synchronized (this) {
                 outstanding--;
                 endIfIdle();
@@ -278,10 +281,11 @@ final class FetchRun {
                 stopReason = reason;
                 stopMessage = message;
             }
+            // Cancel first: a record woken from waiting for a slot by the close must see it.
+            cancel.cancel();
             outstanding -= lane.close();
             endIfIdle();
         }
-        cancel.cancel();
         return true;
     }
 
@@ -305,13 +309,26 @@ final class FetchRun {
         }
     }
 
+    /** A record sleeps before its next attempt: it lends its transfer slot meanwhile. */
     void recordWaiting(int index, String reason, Instant next) {
         waiting.put(index, reason);
         nextAttempt = next;
+        TransferQueue.Slot slot = slots.get(index);
+        if (slot != null) {
+            slot.lend();
+        }
         ctx.changes().changed();
     }
 
+    /**
+     * A record's attempt starts: after a wait, it first takes a slot back (waiting for one, still
+     * shown as waiting). Without one the fetch is stopping, and the attempt ends at once.
+     */
     void recordAttempting(int index) {
+        TransferQueue.Slot slot = slots.get(index);
+        if (slot != null) {
+            slot.reclaim();
+        }
         waiting.remove(index);
     }
 

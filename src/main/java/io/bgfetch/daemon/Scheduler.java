@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts and stops {@link FetchRun}s, at most one per fetch, and owns the daemon's few threads
- * for them: however many fetches are registered, records run on one pool of at most
+ * for them: however many fetches are registered, records run on one pool of at most twice
  * {@code BGFETCH_MAX_TRANSFERS} threads (shared fairly by the {@link TransferQueue}), fetch endings
  * (placing files, hooks) on a pool of {@value #ENDING_THREADS}, and a ticker samples every run's
  * byte count for its transfer rate. Idle pool threads go away after a while.
@@ -36,8 +37,11 @@ final class Scheduler {
     Scheduler(DaemonContext ctx) {
         this.ctx = ctx;
         int limit = ctx.settings().maxTransfers();
-        // The queue hands the pool at most 'limit' tasks at once, so its own queue stays empty.
-        this.transferThreads = pool(limit, "bgfetch-transfer");
+        // The queue bounds how many tasks run at once (2 x limit: slots, and slots lent by records
+        // sleeping before a retry), so the pool need not: it reuses idle threads, makes one only
+        // when none is idle, and lets idle ones go.
+        this.transferThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), named("bgfetch-transfer"));
         this.endingThreads = pool(ENDING_THREADS, "bgfetch-ending");
         this.transfers = new TransferQueue(limit, transferThreads);
         ticker.scheduleAtFixedRate(() -> runs.values().forEach(FetchRun::sampleRate), 0, 500, TimeUnit.MILLISECONDS);
@@ -83,6 +87,7 @@ final class Scheduler {
             all = new ArrayList<>(runs.values());
         }
         // Queued records are taken back at once; only running transfers take time to save.
+        transfers.shutDown();
         all.forEach(r -> r.stop(StopReason.SHUTDOWN, "the daemon is stopping"));
         long deadline = System.nanoTime() + timeout.toNanos();
         for (FetchRun r : all) {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
+import io.bgfetch.testing.Poll;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TransferQueueTest {
@@ -46,10 +50,10 @@ class TransferQueueTest {
     }
 
     private final HeldExecutor executor = new HeldExecutor();
-    private final List<String> ran = new ArrayList<>();
+    private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
 
-    private Runnable task(String name) {
-        return () -> ran.add(name);
+    private Consumer<TransferQueue.Slot> task(String name) {
+        return slot -> ran.add(name);
     }
 
     private void submit(TransferQueue.Lane lane, String prefix, int count) {
@@ -79,7 +83,7 @@ class TransferQueueTest {
         TransferQueue.Lane lane = q.lane(2);
         submit(lane, "a", 10);
         assertEquals(2, executor.started.size());
-        assertEquals(2, lane.running());
+        assertEquals(2, lane.going());
         assertEquals(8, lane.queued());
         executor.finishOldest();
         assertEquals(2, executor.started.size());
@@ -153,10 +157,21 @@ class TransferQueueTest {
     }
 
     @Test
+    void afterShutDownNothingMoreStarts() {
+        TransferQueue q = new TransferQueue(2, executor);
+        TransferQueue.Lane a = q.lane(4);
+        submit(a, "a", 5);
+        q.shutDown();
+        executor.finishAll();
+        assertEquals(List.of("a1", "a2"), ran, "slots given back after the shut-down start nothing");
+        assertEquals(3, a.close());
+    }
+
+    @Test
     void aTaskThatThrowsStillGivesBackItsSlot() {
         TransferQueue q = new TransferQueue(1, executor);
         TransferQueue.Lane lane = q.lane(1);
-        lane.submit(() -> {
+        lane.submit(slot -> {
             throw new IllegalStateException("boom");
         });
         lane.submit(task("next"));
@@ -164,6 +179,120 @@ class TransferQueueTest {
         executor.finishAll();
         assertEquals(List.of("next"), ran);
         assertEquals(0, q.inFlight());
+    }
+
+    @Test
+    void aSleepingTaskLendsItsSlotToAnotherFetchButNotToItsOwnLane() {
+        TransferQueue q = new TransferQueue(1, executor);
+        TransferQueue.Lane a = q.lane(1);
+        TransferQueue.Lane b = q.lane(1);
+        List<Boolean> lends = new ArrayList<>();
+        a.submit(slot -> {
+            lends.add(slot.lend());            // the slot goes to b1, not to a2: a's --jobs is 1
+            assertEquals(1, a.queued());
+            assertEquals(1, executor.started.size());
+            executor.finishOldest();           // b1 ends, on the slot a lent
+            ran.add("a1");
+        });
+        a.submit(task("a2"));
+        b.submit(task("b1"));
+        executor.finishOldest();
+        assertEquals(List.of(true), lends);
+        assertEquals(List.of("b1", "a1"), ran);
+        executor.finishAll();
+        assertEquals(List.of("b1", "a1", "a2"), ran);
+        assertEquals(0, q.inFlight());
+    }
+
+    @Test
+    void noMoreSlotsAreLentThanTheLimit() {
+        TransferQueue q = new TransferQueue(1, executor);
+        List<Boolean> lends = new ArrayList<>();
+        q.lane(1).submit(slot -> {
+            lends.add(slot.lend());
+            executor.finishOldest();           // b1 starts on the lent slot, and cannot lend it too
+        });
+        q.lane(1).submit(slot -> lends.add(slot.lend()));
+        executor.finishOldest();
+        assertEquals(List.of(true, false), lends);
+        assertEquals(0, q.inFlight());
+    }
+
+    @Test
+    void aReclaimerGetsTheNextFreeSlotAheadOfQueuedTasks() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            TransferQueue q = new TransferQueue(1, pool);
+            CountDownLatch lent = new CountDownLatch(1);
+            CountDownLatch bStarted = new CountDownLatch(1);
+            CountDownLatch bMayEnd = new CountDownLatch(1);
+            AtomicInteger reclaimed = new AtomicInteger(-1);
+            Thread[] sleeper = new Thread[1];
+            q.lane(4).submit(slot -> {
+                sleeper[0] = Thread.currentThread();
+                slot.lend();
+                lent.countDown();
+                awaitQuietly(bStarted);
+                reclaimed.set(slot.reclaim() ? 1 : 0); // waits: b1 holds the only slot
+            });
+            assertTrue(lent.await(10, TimeUnit.SECONDS));
+            TransferQueue.Lane b = q.lane(4);
+            b.submit(slot -> {
+                bStarted.countDown();
+                awaitQuietly(bMayEnd);
+            });
+            b.submit(slot -> ran.add("b2"));
+            assertTrue(bStarted.await(10, TimeUnit.SECONDS));
+            Poll.until(Duration.ofSeconds(10), () -> sleeper[0].getState() == Thread.State.WAITING, "the sleeper to wait for a slot");
+            assertEquals(-1, reclaimed.get());
+            bMayEnd.countDown();
+            Poll.until(Duration.ofSeconds(10), () -> reclaimed.get() == 1, "the sleeper to have its slot back");
+            Poll.until(Duration.ofSeconds(10), () -> ran.contains("b2"), "b2 to run once the sleeper ended");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closingALaneWakesItsReclaimerWithoutASlot() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            TransferQueue q = new TransferQueue(1, pool);
+            CountDownLatch lent = new CountDownLatch(1);
+            CountDownLatch bMayEnd = new CountDownLatch(1);
+            AtomicInteger reclaimed = new AtomicInteger(-1);
+            CountDownLatch bStarted = new CountDownLatch(1);
+            TransferQueue.Lane a = q.lane(1);
+            Thread[] sleeper = new Thread[1];
+            a.submit(slot -> {
+                sleeper[0] = Thread.currentThread();
+                slot.lend();
+                lent.countDown();
+                awaitQuietly(bStarted);
+                reclaimed.set(slot.reclaim() ? 1 : 0);
+            });
+            assertTrue(lent.await(10, TimeUnit.SECONDS));
+            q.lane(1).submit(slot -> {                 // holds the only slot
+                bStarted.countDown();
+                awaitQuietly(bMayEnd);
+            });
+            Poll.until(Duration.ofSeconds(10), () -> sleeper[0].getState() == Thread.State.WAITING, "the sleeper to wait for a slot");
+            a.close();
+            Poll.until(Duration.ofSeconds(10), () -> reclaimed.get() == 0, "the reclaimer to give up");
+            assertEquals(1, q.inFlight(), "only b holds a slot");
+            bMayEnd.countDown();
+            Poll.until(Duration.ofSeconds(10), () -> q.inFlight() == 0, "b to end");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -190,7 +319,7 @@ class TransferQueueTest {
                 TransferQueue.Lane lane = q.lane(jobs);
                 AtomicInteger inLane = new AtomicInteger();
                 for (int t = 0; t < tasksPerLane; t++) {
-                    lane.submit(() -> {
+                    lane.submit(slot -> {
                         peak.accumulateAndGet(now.incrementAndGet(), Math::max);
                         if (inLane.incrementAndGet() > jobs) {
                             laneViolations.incrementAndGet();

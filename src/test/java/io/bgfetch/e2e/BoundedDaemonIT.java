@@ -71,7 +71,9 @@ class BoundedDaemonIT {
             for (int i = registered; i < target; i++) {
                 commands.add(List.of("fetch", id(i), server.url(path(i)), "--dest", dest(i).toString()));
             }
+            long t0 = System.nanoTime();
             Result batch = bg.runCommand(CommandBatch.command(bg), CommandBatch.input(commands));
+            System.out.println("bounded daemon: registered " + commands.size() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertEquals(0, batch.exit(), () -> "registering fetches: " + batch.describe());
             registered = target;
             int expected = Math.min(LIMIT, registered);
@@ -97,9 +99,11 @@ class BoundedDaemonIT {
         server.open("/f/");
         Poll.until(Duration.ofSeconds(20), () -> server.inFlight() == 0, "the cancelled requests to end at the server");
 
+        long t1 = System.nanoTime();
         run(0, "daemon", "start");
         long pid2 = bg.daemonPid();
         Poll.until(Duration.ofSeconds(90), () -> bg.run("list").out().isBlank(), "every fetch to end");
+        System.out.println("bounded daemon: restart and 1000 fetches done in " + (System.nanoTime() - t1) / 1_000_000 + " ms");
         assertTrue(server.peakInFlight() <= LIMIT, "at most " + LIMIT + " transfers at once, saw " + server.peakInFlight());
         Footprint after = Footprint.of(pid2);
         System.out.println("bounded daemon: after 1000 fetches ended: " + after + "; daemon stop took " + stopMillis + " ms");
@@ -158,6 +162,32 @@ class BoundedDaemonIT {
         // Pausing big takes back its queued records as well as its running ones.
         run(0, "pause", "big");
         assertEquals("paused", bg.status("big").get("state"));
+    }
+
+    @Test
+    void aFetchWaitingToRetryLendsItsSlotsAndTheLimitIsASetting() throws IOException {
+        bg.env("BGFETCH_MAX_TRANSFERS", "2").env("BGFETCH_BACKOFF_BASE", "1m").env("BGFETCH_BACKOFF_MAX", "1m");
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        String dead = "http://127.0.0.1:" + closedPort + "/";
+        run(0, "fetch", "dead", "-j", "2", dead + "a", dead + "b");
+        Poll.until(Duration.ofSeconds(20), () -> "waiting".equals(bg.status("dead").get("state")), "dead to wait for a retry");
+
+        // Both records of 'dead' sleep for a minute; meanwhile their slots serve another fetch.
+        server.hold("/live/");
+        List<String> args = new ArrayList<>(List.of("fetch", "live", "-j", "4"));
+        for (int i = 0; i < 4; i++) {
+            args.add(server.url("/live/" + i + ".bin"));
+        }
+        run(0, args.toArray(String[]::new));
+        Poll.until(Duration.ofSeconds(20), () -> server.inFlight("/live/") == 2, "live to use both slots");
+        server.open("/live/");
+        Map<String, Object> live = bg.awaitDone("live", Duration.ofSeconds(20));
+        assertEquals("success", live.get("result"), live.toString());
+        assertTrue(server.peakInFlight() <= 2, "BGFETCH_MAX_TRANSFERS=2, saw " + server.peakInFlight());
+        assertEquals("waiting", bg.status("dead").get("state"));
     }
 
     private Map<String, Object> match(int i) {
