@@ -229,8 +229,8 @@ function _picocli_bgfetch_fetch() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--notify' '-w' '--wait' '--replace' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-i' '--input' '-t' '--title' '--icon' '--download-total' '-H' '--header' '-X' '--method' '--upload' '--dest' '--on-success' '--on-fail' '--on-abort' '-j' '--jobs' '-c' '--connections' '--limit-rate' '--retry-for'"
+  local flag_opts="'--json' '--notify' '-w' '--wait' '--replace' '--netrc' '-k' '--insecure' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-i' '--input' '-t' '--title' '--icon' '--download-total' '-H' '--header' '-X' '--method' '--upload' '--dest' '--on-success' '--on-fail' '--on-abort' '-j' '--jobs' '-c' '--connections' '--limit-rate' '--retry-for' '-u' '--user' '--netrc-file' '--cacert' '--proxy' '--noproxy'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -290,6 +290,27 @@ function _picocli_bgfetch_fetch() {
       return
       ;;
     '--retry-for')
+      return
+      ;;
+    '-u'|'--user')
+      return
+      ;;
+    '--netrc-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--cacert')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--proxy')
+      return
+      ;;
+    '--noproxy')
       return
       ;;
   esac

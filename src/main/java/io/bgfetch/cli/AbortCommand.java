@@ -1,5 +1,6 @@
 package io.bgfetch.cli;
 
+import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "abort", mixinStandardHelpOptions = true, description = "Abort an active fetch: it fails with reason aborted, what it downloaded is discarded, and --on-abort runs.")
 final class AbortCommand extends FetchControl {
     @Override
-    Request request(String id) {
+    Request<Registration> request(String id) {
         return new Request.Abort(id);
     }
 

@@ -1,16 +1,11 @@
 package io.bgfetch.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.bgfetch.Version;
 import io.bgfetch.client.DaemonClient;
 import io.bgfetch.home.BgfetchHome;
-import io.bgfetch.protocol.RecordInfo;
-import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.WireCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +16,6 @@ import picocli.CommandLine.Spec;
  * the reply. Output goes through picocli's writers so tests can capture it.
  */
 abstract class ClientCommand implements Callable<Integer> {
-    private static final JSON JSON_OUT = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
-
     @Spec
     CommandSpec spec;
 
@@ -48,7 +41,7 @@ abstract class ClientCommand implements Callable<Integer> {
     /** Prints one JSON document and a newline on stdout. */
     void printJson(Object value) {
         try {
-            out().println(JSON_OUT.asString(value));
+            out().println(WireCodec.JSON_CODEC.asString(value));
             out().flush();
         } catch (IOException e) {
             throw new CliException(6, "cannot write JSON: " + e.getMessage());
@@ -59,29 +52,5 @@ abstract class ClientCommand implements Callable<Integer> {
     void note(String message) {
         err().println("bgfetch: " + message);
         err().flush();
-    }
-
-    static Registration registration(Object data) {
-        try {
-            return WireCodec.convert(data, Registration.class);
-        } catch (IOException e) {
-            throw new CliException(5, "unreadable reply from the daemon: " + e.getMessage());
-        }
-    }
-
-    static List<Registration> registrations(Object data) {
-        List<Registration> out = new ArrayList<>();
-        for (Object item : (List<?>) data) {
-            out.add(registration(item));
-        }
-        return out;
-    }
-
-    static RecordInfo record(Object data) {
-        try {
-            return WireCodec.convert(data, RecordInfo.class);
-        } catch (IOException e) {
-            throw new CliException(5, "unreadable reply from the daemon: " + e.getMessage());
-        }
     }
 }

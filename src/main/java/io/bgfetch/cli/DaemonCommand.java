@@ -42,15 +42,19 @@ final class DaemonCommand implements Runnable {
     static final class Start extends ClientCommand {
         @Override
         public Integer call() throws IOException {
-            DaemonInfo info = WireCodec.convert(client().call(new Request.Info()), DaemonInfo.class);
+            DaemonInfo info = client().call(new Request.Info());
             if (json()) {
-                printJson(info.toJson());
+                printJson(info);
             } else {
                 out().println("daemon running (pid " + info.pid() + ")");
                 out().flush();
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** What {@code daemon stop --json} prints. */
+    record Stopped(boolean stopped, long pid) {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
@@ -60,12 +64,12 @@ final class DaemonCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Optional<Object> running = client().callIfRunning(new Request.Info());
+            Optional<DaemonInfo> running = client().callIfRunning(new Request.Info());
             if (running.isEmpty()) {
                 note("no daemon is running for " + BgfetchHome.fromEnvironment().root());
                 return ExitCodes.OK;
             }
-            DaemonInfo info = WireCodec.convert(running.get(), DaemonInfo.class);
+            DaemonInfo info = running.get();
             client().callIfRunning(new Request.Shutdown());
             Optional<ProcessHandle> process = ProcessHandle.of(info.pid());
             long deadline = System.currentTimeMillis() + WAIT_MILLIS;
@@ -81,7 +85,7 @@ final class DaemonCommand implements Runnable {
                 throw new CliException(ExitCodes.DAEMON_UNAVAILABLE, "the daemon (pid " + info.pid() + ") did not stop");
             }
             if (json()) {
-                printJson(java.util.Map.of("stopped", true, "pid", info.pid()));
+                printJson(new Stopped(true, info.pid()));
             } else {
                 out().println("daemon stopped (pid " + info.pid() + ")");
                 out().flush();
@@ -95,14 +99,14 @@ final class DaemonCommand implements Runnable {
     static final class Status extends ClientCommand {
         @Override
         public Integer call() throws IOException {
-            Optional<Object> running = client().callIfRunning(new Request.Info());
+            Optional<DaemonInfo> running = client().callIfRunning(new Request.Info());
             if (running.isEmpty()) {
                 note("no daemon is running for " + BgfetchHome.fromEnvironment().root());
                 return ExitCodes.DAEMON_UNAVAILABLE;
             }
-            DaemonInfo info = WireCodec.convert(running.get(), DaemonInfo.class);
+            DaemonInfo info = running.get();
             if (json()) {
-                printJson(info.toJson());
+                printJson(info);
             } else {
                 out().println("running: pid " + info.pid() + ", version " + info.version() + ", up " + info.uptimeSeconds()
                         + " s, " + info.active() + " active fetch(es)");

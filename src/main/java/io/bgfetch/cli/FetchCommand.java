@@ -1,11 +1,15 @@
 package io.bgfetch.cli;
 
 import io.bgfetch.cli.options.ByteSizeConverter;
+import io.bgfetch.cli.options.Credentials;
 import io.bgfetch.cli.options.DurationConverter;
 import io.bgfetch.cli.options.HttpUrl;
+import io.bgfetch.cli.options.ProxySettings;
 import io.bgfetch.cli.options.RegistrationId;
 import io.bgfetch.cli.options.RequestListParser;
 import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.FetchOptions;
+import io.bgfetch.protocol.NetworkOptions;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.RequestSpec;
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,16 +110,41 @@ final class FetchCommand extends ClientCommand {
             description = "How long transient errors are retried before the fetch fails (default: ${DEFAULT-VALUE}).")
     Duration retryFor;
 
+    @Option(names = {"-u", "--user"}, paramLabel = "USER:PASSWORD",
+            description = "HTTP Basic credentials for the origin of each URL (not sent to other origins after a redirect).")
+    String user;
+
+    @Option(names = "--netrc", description = "Take credentials for each host from ~/.netrc.")
+    boolean netrc;
+
+    @Option(names = "--netrc-file", paramLabel = "FILE", description = "Take credentials for each host from FILE (netrc format).")
+    Path netrcFile;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Trust the CA certificates in this PEM file besides the system's (also: SSL_CERT_FILE).")
+    Path caCert;
+
+    @Option(names = {"-k", "--insecure"},
+            description = "Do not verify TLS certificates. Dangerous: anyone on the network path can read and change the bytes.")
+    boolean insecure;
+
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "Proxy for this fetch (http://[user:password@]host:port), instead of http_proxy/https_proxy/all_proxy; '' for none.")
+    String proxy;
+
+    @Option(names = "--noproxy", paramLabel = "LIST",
+            description = "Hosts, domain suffixes and IP addresses reached directly, comma-separated ('*' for all), instead of no_proxy.")
+    String noProxy;
+
     @Override
     public Integer call() throws IOException {
         Request.Fetch request = buildRequest();
-        Object data = client().call(request);
-        Registration reg = registration(data);
+        Registration reg = client().call(request);
         if (waitForEnd) {
             return new FetchWaiter(this).await(reg.id());
         }
         if (json()) {
-            printJson(data);
+            printJson(reg);
         } else {
             out().println("queued " + reg.id() + " (" + reg.requests() + (reg.requests() == 1 ? " request)" : " requests)"));
             out().flush();
@@ -128,7 +158,7 @@ final class FetchCommand extends ClientCommand {
             RegistrationId.validate(id);
             List<RequestSpec> specs = new ArrayList<>();
             for (String url : urls) {
-                specs.add(new RequestSpec(HttpUrl.require(url), null, null));
+                specs.add(new RequestSpec(HttpUrl.require(url)));
             }
             for (Path input : inputs) {
                 specs.addAll(readInput(input));
@@ -138,7 +168,7 @@ final class FetchCommand extends ClientCommand {
             }
             for (String h : headers) {
                 if (!HEADER.matcher(h).matches()) {
-                    throw usage("invalid header '" + h + "' (expected 'Name: value')");
+                    throw usage("invalid header '" + h.replaceFirst(":.*", ": ...") + "' (expected 'Name: value')");
                 }
             }
             if (method != null && !METHOD.matcher(method).matches()) {
@@ -147,24 +177,55 @@ final class FetchCommand extends ClientCommand {
             if (jobs < 1 || connections < 1) {
                 throw usage("--jobs and --connections take a number of at least 1");
             }
-            String uploadPath = null;
-            if (upload != null) {
-                if (!Files.isReadable(upload) || Files.isDirectory(upload)) {
-                    throw usage("cannot read the upload file " + upload);
-                }
-                uploadPath = upload.toAbsolutePath().toString();
+            if (upload != null && (!Files.isReadable(upload) || Files.isDirectory(upload))) {
+                throw usage("cannot read the upload file " + upload);
             }
             if (icon != null && !Files.isReadable(icon)) {
                 throw usage("cannot read the icon " + icon);
             }
-            return new Request.Fetch(id, title, icon == null ? null : icon.toAbsolutePath().toString(), specs,
-                    downloadTotal, headers, method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
-                    uploadPath, dest == null ? null : dest.toAbsolutePath().normalize().toString(),
+            if (user != null && !user.contains(":")) {
+                throw usage("-u takes USER:PASSWORD");
+            }
+            specs = Credentials.apply(specs, user, netrcPath());
+            FetchOptions options = new FetchOptions(title, absolute(icon), downloadTotal, headers, method,
+                    absolute(upload), dest == null ? null : dest.toAbsolutePath().normalize().toString(),
                     onSuccess, onFail, onAbort, desktopNotify, replace, jobs, connections, limitRate,
-                    retryFor.toMillis());
+                    retryFor.toMillis(), network());
+            return new Request.Fetch(id, specs, options);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /** Proxies from the options or this command's environment, and the trust to use, stored with the fetch. */
+    private NetworkOptions network() {
+        Map<String, String> env = System.getenv();
+        Path ca = caCert;
+        if (ca == null && env.get("SSL_CERT_FILE") != null && !env.get("SSL_CERT_FILE").isBlank()) {
+            ca = Path.of(env.get("SSL_CERT_FILE"));
+        }
+        if (ca != null && (!Files.isReadable(ca) || Files.isDirectory(ca))) {
+            throw usage("cannot read the CA certificate file " + ca);
+        }
+        return ProxySettings.resolve(proxy, noProxy, env, absolute(ca), insecure);
+    }
+
+    private Path netrcPath() {
+        if (netrcFile != null) {
+            if (!Files.isReadable(netrcFile)) {
+                throw usage("cannot read the netrc file " + netrcFile);
+            }
+            return netrcFile;
+        }
+        if (netrc) {
+            Path home = Path.of(System.getProperty("user.home"), ".netrc");
+            return Files.isReadable(home) ? home : null; // like curl: no file, no credentials
+        }
+        return null;
+    }
+
+    private static String absolute(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
     }
 
     private List<RequestSpec> readInput(Path input) {

@@ -10,17 +10,16 @@ abstract class FetchControl extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The fetch.")
     String id;
 
-    abstract Request request(String id);
+    abstract Request<Registration> request(String id);
 
     abstract String doneWord();
 
     @Override
     public Integer call() {
-        Object data = client().call(request(id));
+        Registration r = client().call(request(id));
         if (json()) {
-            printJson(data);
+            printJson(r);
         } else {
-            Registration r = registration(data);
             out().println(doneWord() + " " + r.id());
             out().flush();
         }

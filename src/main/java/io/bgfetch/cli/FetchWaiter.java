@@ -26,7 +26,7 @@ final class FetchWaiter {
     int await(String id) {
         Registration r = watch(List.of(id), false).get(0);
         if (command.json()) {
-            command.printJson(r.toJson());
+            command.printJson(r);
         }
         if ("success".equals(r.result())) {
             return ExitCodes.OK;
@@ -43,8 +43,7 @@ final class FetchWaiter {
         Map<String, String> lastState = new HashMap<>();
         AtomicReference<List<Registration>> last = new AtomicReference<>(List.of());
         try {
-            command.client().stream(new Request.Watch(ids, live ? 200 : 500), data -> {
-                List<Registration> regs = ClientCommand.registrations(data);
+            command.client().stream(new Request.Watch(ids, live ? 200 : 500), regs -> {
                 last.set(regs);
                 if (display != null) {
                     display.update(regs);

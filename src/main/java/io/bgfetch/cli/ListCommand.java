@@ -21,12 +21,11 @@ final class ListCommand extends ClientCommand {
 
     @Override
     public Integer call() {
-        Object data = client().call(new Request.ListFetches(all));
+        List<Registration> regs = client().call(new Request.ListFetches(all));
         if (json()) {
-            printJson(data);
+            printJson(regs);
             return ExitCodes.OK;
         }
-        List<Registration> regs = registrations(data);
         if (long_) {
             TextTable table = new TextTable("ID", "STATE", "PROGRESS", "SIZE", "TITLE")
                     .align(2, TextTable.Align.RIGHT).align(3, TextTable.Align.RIGHT);

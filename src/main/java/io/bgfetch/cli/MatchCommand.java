@@ -61,9 +61,9 @@ final class MatchCommand extends ClientCommand {
         if (url == null || all) {
             return matchAll();
         }
-        RecordInfo r = record(client().call(new Request.Match(id, url, ignoreSearch)));
+        RecordInfo r = client().call(new Request.Match(id, url, ignoreSearch));
         if (json()) {
-            printJson(r.toJson());
+            printJson(r);
             return ExitCodes.OK;
         }
         if (r.isFailed()) {
@@ -83,10 +83,9 @@ final class MatchCommand extends ClientCommand {
     }
 
     private int matchAll() {
-        Object data = client().call(new Request.Records(id));
-        List<RecordInfo> records = ((List<?>) data).stream().map(ClientCommand::record).toList();
+        List<RecordInfo> records = client().call(new Request.Records(id));
         if (json()) {
-            printJson(records.stream().map(RecordInfo::toJson).toList());
+            printJson(records);
             return ExitCodes.OK;
         }
         TextTable table = new TextTable("URL", "STATE", "STATUS", "SIZE").align(2, TextTable.Align.RIGHT)
@@ -124,8 +123,7 @@ final class MatchCommand extends ClientCommand {
         long[] copied = {0};
         boolean[] headersShown = {false};
         RecordInfo[] last = new RecordInfo[1];
-        client().stream(new Request.Follow(id, url, ignoreSearch), data -> {
-            RecordInfo r = record(data);
+        client().stream(new Request.Follow(id, url, ignoreSearch), r -> {
             last[0] = r;
             if (!headersShown[0] && r.status() != 0 && target != null) {
                 printHeaders(r);

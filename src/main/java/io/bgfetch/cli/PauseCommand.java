@@ -1,5 +1,6 @@
 package io.bgfetch.cli;
 
+import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause an active fetch: its connections close and every byte is kept.")
 final class PauseCommand extends FetchControl {
     @Override
-    Request request(String id) {
+    Request<Registration> request(String id) {
         return new Request.Pause(id);
     }
 

@@ -1,5 +1,6 @@
 package io.bgfetch.cli;
 
+import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused fetch from the bytes it has.")
 final class ResumeCommand extends FetchControl {
     @Override
-    Request request(String id) {
+    Request<Registration> request(String id) {
         return new Request.Resume(id);
     }
 

@@ -15,11 +15,11 @@ final class RmCommand extends ClientCommand {
 
     @Override
     public Integer call() {
-        Object data = client().call(new Request.Remove(ids));
+        List<String> removed = client().call(new Request.Remove(ids));
         if (json()) {
-            printJson(data);
+            printJson(removed);
         } else {
-            for (Object id : (List<?>) data) {
+            for (String id : removed) {
                 out().println("removed " + id);
             }
             out().flush();

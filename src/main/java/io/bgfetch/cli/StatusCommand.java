@@ -23,19 +23,13 @@ final class StatusCommand extends ClientCommand {
     @Override
     public Integer call() {
         List<Registration> regs;
-        Object data = null;
         if (watch) {
             regs = new FetchWaiter(this).watch(ids, true);
         } else {
-            data = client().call(new Request.Status(ids));
-            regs = registrations(data);
+            regs = client().call(new Request.Status(ids));
         }
         if (json()) {
-            if (ids.size() == 1) {
-                printJson(regs.get(0).toJson());
-            } else {
-                printJson(regs.stream().map(Registration::toJson).toList());
-            }
+            printJson(ids.size() == 1 ? regs.get(0) : regs);
         } else if (!watch) {
             for (Registration r : regs) {
                 out().println(ProgressDisplay.plainLine(r));

@@ -48,7 +48,7 @@ final class Connection implements AutoCloseable {
         return c;
     }
 
-    void send(Request request) throws IOException {
+    void send(Request<?> request) throws IOException {
         codec.writeRequest(request);
     }
 

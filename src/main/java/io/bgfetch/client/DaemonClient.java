@@ -27,14 +27,14 @@ public final class DaemonClient {
     }
 
     /** Sends one request, starting the daemon if needed, and returns the reply's data. */
-    public Object call(Request request) {
+    public <R> R call(Request<R> request) {
         try (Connection c = new DaemonStarter(home).connectOrStart(version)) {
             return exchange(c, request);
         }
     }
 
     /** Like {@link #call} but never starts a daemon: empty when none is running. */
-    public Optional<Object> callIfRunning(Request request) {
+    public <R> Optional<R> callIfRunning(Request<R> request) {
         Connection c;
         try {
             c = Connection.open(home.socket(), version);
@@ -50,7 +50,7 @@ public final class DaemonClient {
      * Sends a streaming request and hands each reply's data to {@code onData} until the daemon
      * sends its last reply or {@code onData} returns false.
      */
-    public void stream(Request request, Predicate<Object> onData) {
+    public <R> void stream(Request<R> request, Predicate<R> onData) {
         try (Connection c = new DaemonStarter(home).connectOrStart(version)) {
             c.send(request);
             while (true) {
@@ -58,7 +58,7 @@ public final class DaemonClient {
                 if (!reply.ok()) {
                     throw new DaemonException(reply.exitCode(), reply.error());
                 }
-                if (!onData.test(reply.data()) || reply.last()) {
+                if (!onData.test(decode(request, reply)) || reply.last()) {
                     return;
                 }
             }
@@ -67,16 +67,24 @@ public final class DaemonClient {
         }
     }
 
-    private Object exchange(Connection c, Request request) {
+    private <R> R exchange(Connection c, Request<R> request) {
         try {
             c.send(request);
             Reply reply = c.receive();
             if (!reply.ok()) {
                 throw new DaemonException(reply.exitCode(), reply.error());
             }
-            return reply.data();
+            return decode(request, reply);
         } catch (IOException e) {
             throw lost(e);
+        }
+    }
+
+    private static <R> R decode(Request<R> request, Reply reply) {
+        try {
+            return request.replyType().decode(reply.data());
+        } catch (IOException e) {
+            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "unreadable reply from the daemon: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.bgfetch.daemon;
 
-import io.bgfetch.store.FetchOptions;
+import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
@@ -203,11 +203,8 @@ final class FetchRun {
         RecordProgress progress = new RecordProgress(this, ctx.store(), ctx.budget(), r.fetchKey(), r.idx(), plan);
         live.put(r.idx(), progress);
         running.add(r.idx()); // "active" is live state: snapshots read it from here, not the store
-        FetchOptions o = fetch.options();
         Path body = ctx.paths().body(r.fetchKey(), r.idx());
-        DownloadRequest request = new DownloadRequest(r.url(), r.method(), o.headers() == null ? List.of() : o.headers(),
-                o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), Math.max(1, o.connections()),
-                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), null, null);
+        DownloadRequest request = downloadRequest(r, body);
         Outcome outcome = new RecordDownload(ctx.http(), ctx.settings().transfer(), request, storedHead(r), plan,
                 progress, limiter, cancel).run();
         running.remove(r.idx());
@@ -229,6 +226,14 @@ final class FetchRun {
             }
         }
         // Cancelled: the record stays "pending" in the store and resumes from its checkpoints.
+    }
+
+    /** What the transfer of one record needs, derived from the fetch's options and the record's request. */
+    private DownloadRequest downloadRequest(RecordRow r, Path body) {
+        FetchOptions o = fetch.options();
+        return new DownloadRequest(r.url(), r.method(), o.headers(),
+                o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), o.connections(),
+                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials());
     }
 
     /** The 2xx head stored for a body in progress, or null when no body has started. */

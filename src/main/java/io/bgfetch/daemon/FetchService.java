@@ -2,12 +2,11 @@ package io.bgfetch.daemon;
 
 import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
-import io.bgfetch.protocol.RequestSpec;
 import io.bgfetch.store.ConflictException;
-import io.bgfetch.store.FetchOptions;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.NewFetch;
@@ -51,31 +50,24 @@ final class FetchService {
     }
 
     Registration register(Request.Fetch f) {
-        if (f.requests() == null || f.requests().isEmpty()) {
+        if (f.requests().isEmpty()) {
             throw new Refusal(ExitCodes.USAGE, "no requests: give at least one URL");
         }
-        String method = f.method() == null || f.method().isBlank() ? (f.uploadFile() != null ? "POST" : "GET") : f.method();
+        FetchOptions options = f.options();
         String upload = null;
         long uploadTotal = 0;
-        if (f.uploadFile() != null) {
-            upload = keepUpload(Path.of(f.uploadFile())).toString();
+        if (options.uploadFile() != null) {
+            upload = keepUpload(Path.of(options.uploadFile())).toString();
+            options = options.withUploadFile(upload);
             try {
                 uploadTotal = Files.size(Path.of(upload)) * f.requests().size();
             } catch (IOException e) {
                 throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload: " + e.getMessage());
             }
         }
-        FetchOptions options = new FetchOptions(f.headers() == null ? List.of() : f.headers(), method, upload,
-                f.dest(), f.onSuccess(), f.onFail(), f.onAbort(), f.desktopNotify(), Math.max(1, f.jobs()),
-                Math.max(1, f.connections()), Math.max(0, f.limitRate()), Math.max(0, f.retryForMillis()));
-        List<NewFetch.NewRecord> records = new ArrayList<>();
-        for (RequestSpec spec : f.requests()) {
-            records.add(new NewFetch.NewRecord(spec.url(), method, spec.sha256(), spec.out()));
-        }
         long[] keys;
         try {
-            keys = store.register(new NewFetch(f.id(), f.title(), f.icon(), f.downloadTotal(), uploadTotal,
-                    options, records, f.replace()));
+            keys = store.register(new NewFetch(f.id(), options, f.requests(), uploadTotal));
         } catch (ConflictException e) {
             deleteQuietly(upload);
             throw new Refusal(ExitCodes.CONFLICT, e.getMessage());
@@ -85,7 +77,7 @@ final class FetchService {
             ctx.budget().releaseFetch(keys[1]);
         }
         FetchRow row = store.find(keys[0]).orElseThrow();
-        Log.info("registered fetch " + row.key() + " ('" + row.id() + "', " + records.size() + " requests)");
+        Log.info("registered fetch " + row.key() + " ('" + row.id() + "', " + f.requests().size() + " requests)");
         scheduler.start(row);
         return snapshots.registration(row, scheduler.running(row.key()));
     }

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
-/** Routes each request to the code that answers it; streaming requests send several replies. */
-final class RequestHandler {
+/**
+ * Answers each request with the {@link Request.Handler} method made for its type, and turns
+ * refusals and database failures into failed replies with their exit codes.
+ */
+final class RequestHandler implements Request.Handler {
     /** Sends replies on one connection. */
     interface ReplySink {
         void send(Reply reply) throws IOException;
@@ -33,17 +35,12 @@ final class RequestHandler {
         this.shutdown = shutdown;
     }
 
-    void handle(Request request, ReplySink out) throws IOException {
+    <R> void handle(Request<R> request, ReplySink out) throws IOException {
         try {
-            if (request instanceof Request.Watch w) {
-                watch(w, out);
-            } else if (request instanceof Request.Follow f) {
-                follow(f, out);
-            } else if (request instanceof Request.Shutdown) {
-                out.send(Reply.of(Map.of("stopping", true)));
-                shutdown.run();
-            } else {
-                out.send(Reply.of(answer(request)));
+            R last = request.answer(this, data -> out.send(Reply.partial(data)));
+            out.send(Reply.of(last));
+            if (request instanceof Request.Shutdown) {
+                shutdown.run(); // after the reply: the client hears that the daemon is stopping
             }
         } catch (FetchService.Refusal r) {
             out.send(Reply.failure(r.exitCode, r.getMessage()));
@@ -53,75 +50,96 @@ final class RequestHandler {
         }
     }
 
-    private Object answer(Request request) {
-        if (request instanceof Request.Fetch f) {
-            return fetches.register(f).toJson();
-        } else if (request instanceof Request.ListFetches l) {
-            return json(fetches.list(l.all()));
-        } else if (request instanceof Request.Status s) {
-            return json(fetches.status(s.ids()));
-        } else if (request instanceof Request.Abort a) {
-            return fetches.abort(a.id()).toJson();
-        } else if (request instanceof Request.Pause p) {
-            return fetches.pause(p.id()).toJson();
-        } else if (request instanceof Request.Resume r) {
-            return fetches.resume(r.id()).toJson();
-        } else if (request instanceof Request.Records r) {
-            return fetches.records(r.id());
-        } else if (request instanceof Request.Match m) {
-            return fetches.match(m.id(), m.url(), m.ignoreSearch());
-        } else if (request instanceof Request.Remove r) {
-            return fetches.remove(r.ids());
-        } else if (request instanceof Request.Info) {
-            return info().toJson();
-        }
-        throw new FetchService.Refusal(ExitCodes.USAGE, "unsupported request " + request.getClass().getSimpleName());
+    @Override
+    public Registration fetch(Request.Fetch request) {
+        return fetches.register(request);
     }
 
-    DaemonInfo info() {
+    @Override
+    public List<Registration> list(Request.ListFetches request) {
+        return fetches.list(request.all());
+    }
+
+    @Override
+    public List<Registration> status(Request.Status request) {
+        return fetches.status(request.ids());
+    }
+
+    @Override
+    public Registration abort(Request.Abort request) {
+        return fetches.abort(request.id());
+    }
+
+    @Override
+    public Registration pause(Request.Pause request) {
+        return fetches.pause(request.id());
+    }
+
+    @Override
+    public Registration resume(Request.Resume request) {
+        return fetches.resume(request.id());
+    }
+
+    @Override
+    public List<RecordInfo> records(Request.Records request) {
+        return fetches.records(request.id());
+    }
+
+    @Override
+    public RecordInfo match(Request.Match request) {
+        return fetches.match(request.id(), request.url(), request.ignoreSearch());
+    }
+
+    @Override
+    public List<String> remove(Request.Remove request) {
+        return fetches.remove(request.ids());
+    }
+
+    @Override
+    public DaemonInfo info(Request.Info request) {
         return new DaemonInfo(ProcessHandle.current().pid(), ctx.version(),
                 Duration.between(started, Instant.now()).toSeconds(), ctx.home().socket().toString(),
                 ctx.home().root().toString(), scheduler.activeCount());
     }
 
-    /** Status snapshots until every named fetch (or every active one) is done. */
-    private void watch(Request.Watch w, ReplySink out) throws IOException {
+    @Override
+    public Request.Stopping shutdown(Request.Shutdown request) {
+        return new Request.Stopping(true);
+    }
+
+    /** Status snapshots until every named fetch (or every active one) is done; the last is returned. */
+    @Override
+    public List<Registration> watch(Request.Watch w, Request.Partial<List<Registration>> partial) throws IOException {
         long interval = Math.max(100, w.intervalMillis());
         List<String> ids = w.ids() == null || w.ids().isEmpty()
                 ? fetches.status(List.of()).stream().map(Registration::id).toList() : w.ids();
         while (true) {
             long seen = ctx.changes().version();
             List<Registration> regs = fetches.status(ids);
-            boolean allDone = regs.stream().allMatch(Registration::isDone);
-            out.send(allDone ? Reply.of(json(regs)) : Reply.partial(json(regs)));
-            if (allDone) {
-                return;
+            if (regs.stream().allMatch(Registration::isDone)) {
+                return regs;
             }
+            partial.send(regs);
             await(seen, interval);
         }
     }
 
     /** Record snapshots while the body arrives; the reader reads the file up to {@code available}. */
-    private void follow(Request.Follow f, ReplySink out) throws IOException {
+    @Override
+    public RecordInfo follow(Request.Follow f, Request.Partial<RecordInfo> partial) throws IOException {
         long last = -1;
         while (true) {
             long seen = ctx.changes().version();
             RecordInfo r = fetches.match(f.id(), f.url(), f.ignoreSearch());
-            boolean ended = r.isDone() || r.isFailed();
-            if (ended) {
-                out.send(Reply.of(r));
-                return;
+            if (r.isDone() || r.isFailed()) {
+                return r;
             }
             if (r.available() != last) {
-                out.send(Reply.partial(r));
+                partial.send(r);
                 last = r.available();
             }
             await(seen, 50);
         }
-    }
-
-    private static List<Map<String, Object>> json(List<Registration> regs) {
-        return regs.stream().map(Registration::toJson).toList();
     }
 
     /** Waits for the next change of any fetch, or at most {@code millis}. */

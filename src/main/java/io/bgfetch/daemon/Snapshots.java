@@ -52,7 +52,25 @@ final class Snapshots {
         return new Registration(f.id(), f.title(), state, f.result(), f.failureReason(), downloaded,
                 f.downloadTotal(), run != null ? Math.max(run.uploaded(), f.uploaded()) : f.uploaded(), f.uploadTotal(),
                 records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
-                next == null ? null : next.toString(), f.options().dest(), rate);
+                next == null ? null : next.toString(), f.options().dest(), rate, expectedTotal(f, records), List.of());
+    }
+
+    /** downloadTotal when given, else the announced sizes once all are known (failed records count as 0). */
+    static long expectedTotal(FetchRow f, List<RecordRow> records) {
+        if (f.downloadTotal() > 0) {
+            return f.downloadTotal();
+        }
+        long sum = 0;
+        for (RecordRow r : records) {
+            if ("failed".equals(r.state())) {
+                continue;
+            }
+            if (r.size() < 0 || r.status() == 0) {
+                return 0;
+            }
+            sum += r.size();
+        }
+        return sum;
     }
 
     RecordInfo record(RecordRow r, FetchRun run) {

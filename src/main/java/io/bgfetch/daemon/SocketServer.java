@@ -82,7 +82,7 @@ final class SocketServer implements AutoCloseable {
             if (!hello.compatible()) {
                 return;
             }
-            Request request;
+            Request<?> request;
             try {
                 request = codec.readRequest();
             } catch (IOException e) {

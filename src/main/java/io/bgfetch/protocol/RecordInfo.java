@@ -1,6 +1,5 @@
 package io.bgfetch.protocol;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +22,10 @@ public record RecordInfo(
         long size, long downloaded, String path,
         long available, String statusText, String error, String destPath) {
 
+    public RecordInfo {
+        headers = headers == null ? Map.of() : headers;
+    }
+
     public boolean isDone() {
         return "done".equals(state);
     }
@@ -31,20 +34,4 @@ public record RecordInfo(
         return "failed".equals(state);
     }
 
-    /** The contract's field order for user-facing JSON. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("url", url);
-        m.put("method", method);
-        m.put("state", state);
-        m.put("status", status);
-        m.put("headers", headers == null ? Map.of() : headers);
-        m.put("size", size);
-        m.put("downloaded", downloaded);
-        m.put("path", path);
-        m.put("statusText", statusText);
-        m.put("error", error);
-        m.put("destPath", destPath);
-        return m;
-    }
 }

@@ -1,7 +1,6 @@
 package io.bgfetch.protocol;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * A snapshot of one fetch (a "registration"), as {@code status --json} prints it.
@@ -15,39 +14,36 @@ import java.util.Map;
  * @param finishedAt     ISO-8601 instant, or null while the fetch is not done
  * @param message        a human explanation of the failure or of the waiting state, or ""
  * @param nextAttemptAt  while waiting: when the next attempt is due (ISO-8601), else null
+ * @param expectedTotal  the total a progress display may show a percent of: downloadTotal when
+ *                       given, else the sum of the sizes the servers announced once every
+ *                       record's size is known, else 0
+ * @param transfers      the records being transferred right now (for per-transfer progress lines)
  */
 public record Registration(
         String id, String title, String state, String result, String failureReason,
         long downloaded, long downloadTotal, long uploaded, long uploadTotal,
         int requests, int completed, boolean recordsAvailable,
         String createdAt, String finishedAt,
-        String message, String nextAttemptAt, String dest, long bytesPerSecond) {
+        String message, String nextAttemptAt, String dest, long bytesPerSecond,
+        long expectedTotal, List<Transfer> transfers) {
+
+    public Registration {
+        transfers = transfers == null ? List.of() : List.copyOf(transfers);
+    }
+
+    /**
+     * One record in flight.
+     *
+     * @param index      the record's position in the fetch
+     * @param name       a short human name (the --dest file name, else the URL's last segment)
+     * @param size       the announced length, or 0 when unknown
+     * @param bytesPerSecond this record's recent rate
+     */
+    public record Transfer(int index, String url, String name, long downloaded, long size, long bytesPerSecond) {
+    }
 
     public boolean isDone() {
         return "done".equals(state);
     }
 
-    /** The contract's field order for user-facing JSON (records alone would be alphabetical). */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("title", title);
-        m.put("state", state);
-        m.put("result", result);
-        m.put("failureReason", failureReason);
-        m.put("downloaded", downloaded);
-        m.put("downloadTotal", downloadTotal);
-        m.put("uploaded", uploaded);
-        m.put("uploadTotal", uploadTotal);
-        m.put("requests", requests);
-        m.put("completed", completed);
-        m.put("recordsAvailable", recordsAvailable);
-        m.put("createdAt", createdAt);
-        m.put("finishedAt", finishedAt);
-        m.put("message", message);
-        m.put("nextAttemptAt", nextAttemptAt);
-        m.put("dest", dest);
-        m.put("bytesPerSecond", bytesPerSecond);
-        return m;
-    }
 }

@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,15 +26,20 @@ public final class WireCodec implements AutoCloseable {
     public static final int PROTOCOL = 1;
     private static final int MAX_LINE_CHARS = 64 << 20;
 
-    /** Nulls are written: {@code "finishedAt": null} is part of the contract's JSON. */
-    private static final JSON JSON_CODEC = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
-    private static final Map<String, Class<? extends Request>> REQUEST_TYPES = new LinkedHashMap<>();
+    /**
+     * The one JSON binding of the protocol and of {@code --json} output: records are written
+     * with their components in declaration order (the contract's field order) and nothing
+     * else (no {@code isDone()} pseudo-properties); nulls are written, since
+     * {@code "finishedAt": null} is part of the contract's JSON.
+     */
+    public static final JSON JSON_CODEC = JSON.std
+            .with(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
+            .without(JSON.Feature.USE_IS_GETTERS);
+    private static final Map<String, Class<?>> REQUEST_TYPES = new LinkedHashMap<>();
 
     static {
         for (Class<?> c : Request.class.getPermittedSubclasses()) {
-            @SuppressWarnings("unchecked")
-            Class<? extends Request> rc = (Class<? extends Request>) c;
-            REQUEST_TYPES.put(c.getSimpleName(), rc);
+            REQUEST_TYPES.put(c.getSimpleName(), c);
         }
     }
 
@@ -62,21 +66,21 @@ public final class WireCodec implements AutoCloseable {
         return JSON_CODEC.beanFrom(Hello.class, readLine());
     }
 
-    public void writeRequest(Request request) throws IOException {
+    public void writeRequest(Request<?> request) throws IOException {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("type", request.getClass().getSimpleName());
         envelope.put("request", request);
         writeLine(JSON_CODEC.asString(envelope));
     }
 
-    public Request readRequest() throws IOException {
+    public Request<?> readRequest() throws IOException {
         Map<String, Object> envelope = JSON_CODEC.mapFrom(readLine());
-        Class<? extends Request> type = REQUEST_TYPES.get(String.valueOf(envelope.get("type")));
+        Class<?> type = REQUEST_TYPES.get(String.valueOf(envelope.get("type")));
         if (type == null) {
             throw new ProtocolException("unknown request type: " + envelope.get("type"));
         }
         Object body = envelope.get("request");
-        return JSON_CODEC.beanFrom(type, JSON_CODEC.asString(body == null ? Map.of() : body));
+        return (Request<?>) JSON_CODEC.beanFrom(type, JSON_CODEC.asString(body == null ? Map.of() : body));
     }
 
     public void writeReply(Reply reply) throws IOException {
@@ -89,15 +93,6 @@ public final class WireCodec implements AutoCloseable {
         return new Reply(Boolean.TRUE.equals(m.get("ok")), !Boolean.FALSE.equals(m.get("last")),
                 m.get("exitCode") instanceof Number n ? n.intValue() : 0,
                 (String) m.get("error"), m.get("data"));
-    }
-
-    /** Converts a reply's plain JSON {@code data} into the record type the request promises. */
-    public static <T> T convert(Object data, Class<T> type) throws IOException {
-        return JSON_CODEC.beanFrom(type, JSON_CODEC.asString(data));
-    }
-
-    public static <T> List<T> convertList(Object data, Class<T> type) throws IOException {
-        return JSON_CODEC.listOfFrom(type, JSON_CODEC.asString(data));
     }
 
     private void writeLine(String json) throws IOException {

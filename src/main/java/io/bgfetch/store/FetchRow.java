@@ -1,16 +1,30 @@
 package io.bgfetch.store;
 
+import io.bgfetch.protocol.FetchOptions;
+
 /**
  * A fetch as stored. {@code key} is the internal row id (bodies live under store/KEY/);
  * {@code id} is the caller's ID, which is never used as a file name.
  *
+ * @param options      the options the fetch was registered with, as they were sent
  * @param hooksPending true between the moment the result was stored and the hooks having run,
  *                     so a daemon that dies in between runs them on its next start
  */
-public record FetchRow(long key, String id, String title, String icon, String state, String result,
-                       String failureReason, String message, long downloadTotal, long uploadTotal,
-                       long uploaded, FetchOptions options, String createdAt, String finishedAt,
+public record FetchRow(long key, String id, String state, String result, String failureReason, String message,
+                       long uploadTotal, long uploaded, FetchOptions options, String createdAt, String finishedAt,
                        boolean hooksPending) {
+
+    public String title() {
+        return options.title();
+    }
+
+    public String icon() {
+        return options.icon();
+    }
+
+    public long downloadTotal() {
+        return options.downloadTotal();
+    }
 
     public boolean isDone() {
         return "done".equals(state);

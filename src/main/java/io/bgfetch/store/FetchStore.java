@@ -1,7 +1,7 @@
 package io.bgfetch.store;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.protocol.RequestSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,7 +97,7 @@ public final class FetchStore implements AutoCloseable {
                 if (!old.isDone()) {
                     throw new ConflictException("a fetch with ID '" + f.id() + "' is active");
                 }
-                if (!f.replace()) {
+                if (!f.options().replace()) {
                     throw new ConflictException("a finished fetch with ID '" + f.id()
                             + "' exists; use --replace or 'bgfetch rm' first");
                 }
@@ -106,15 +106,12 @@ public final class FetchStore implements AutoCloseable {
             }
             long key;
             try (PreparedStatement ps = db.prepareStatement("""
-                    INSERT INTO fetches (id, title, icon, state, download_total, upload_total, options, created_at)
-                    VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                    INSERT INTO fetches (id, state, upload_total, options, created_at)
+                    VALUES (?, 'queued', ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, f.id());
-                ps.setString(2, f.title() == null ? "" : f.title());
-                ps.setString(3, f.icon());
-                ps.setLong(4, f.downloadTotal());
-                ps.setLong(5, f.uploadTotal());
-                ps.setString(6, JSON.std.asString(f.options()));
-                ps.setString(7, Instant.now().toString());
+                ps.setLong(2, f.uploadTotal());
+                ps.setString(3, StoredJson.write(f.options()));
+                ps.setString(4, Instant.now().toString());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -122,15 +119,13 @@ public final class FetchStore implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO records (fetch_key, idx, url, method, sha256, out_name) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO records (fetch_key, idx, spec, method) VALUES (?, ?, ?, ?)")) {
                 int idx = 0;
-                for (NewFetch.NewRecord r : f.records()) {
+                for (RequestSpec r : f.requests()) {
                     ps.setLong(1, key);
                     ps.setInt(2, idx++);
-                    ps.setString(3, r.url());
-                    ps.setString(4, r.method());
-                    ps.setString(5, r.sha256());
-                    ps.setString(6, r.outName());
+                    ps.setString(3, StoredJson.write(r));
+                    ps.setString(4, f.options().method());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -205,15 +200,14 @@ public final class FetchStore implements AutoCloseable {
             ps.setLong(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"), rs.getString("url"),
-                            rs.getString("method"), rs.getString("sha256"), rs.getString("out_name"),
-                            rs.getString("state"), rs.getInt("status"), rs.getString("status_text"),
+                    rows.add(new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"),
+                            StoredJson.spec(rs.getString("spec")), rs.getString("method"), rs.getString("state"), rs.getInt("status"), rs.getString("status_text"),
                             rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
                             rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
                             rs.getInt("integrity_retries"), rs.getString("dest_path")));
                 }
             }
-        } catch (SQLException e) {
+        } catch (SQLException | IOException e) {
             throw failed(e);
         }
         return rows;
@@ -310,11 +304,9 @@ public final class FetchStore implements AutoCloseable {
         List<FetchRow> rows = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), rs.getString("title"),
-                        rs.getString("icon"), rs.getString("state"), rs.getString("result"),
-                        rs.getString("failure_reason"), rs.getString("message"), rs.getLong("download_total"),
-                        rs.getLong("upload_total"), rs.getLong("uploaded"),
-                        JSON.std.beanFrom(FetchOptions.class, rs.getString("options")),
+                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), rs.getString("state"),
+                        rs.getString("result"), rs.getString("failure_reason"), rs.getString("message"),
+                        rs.getLong("upload_total"), rs.getLong("uploaded"), StoredJson.options(rs.getString("options")),
                         rs.getString("created_at"), rs.getString("finished_at"), rs.getInt("hooks_pending") != 0));
             }
         } catch (SQLException | IOException e) {

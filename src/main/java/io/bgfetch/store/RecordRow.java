@@ -1,18 +1,33 @@
 package io.bgfetch.store;
 
+import io.bgfetch.protocol.RequestSpec;
+
 /**
  * A record (one request of a fetch and its stored response) as stored.
  *
+ * @param spec          the request as the user gave it
  * @param state         pending, active, done or failed
  * @param size          the body's length from Content-Length, -1 while unknown
  * @param headersJson   response headers as a JSON object (lower-case names)
  * @param failureKind   for a failed record: bad-status or fetch-error; else ""
  * @param integrityRetries how many times the body was discarded for an integrity mismatch
  */
-public record RecordRow(long fetchKey, int idx, String url, String method, String sha256, String outName,
+public record RecordRow(long fetchKey, int idx, RequestSpec spec, String method,
                         String state, int status, String statusText, String headersJson, long size,
                         String etag, String lastModified, String failureKind, String error,
                         int integrityRetries, String destPath) {
+
+    public String url() {
+        return spec.url();
+    }
+
+    public String sha256() {
+        return spec.sha256();
+    }
+
+    public String outName() {
+        return spec.out();
+    }
 
     public boolean isDone() {
         return "done".equals(state);

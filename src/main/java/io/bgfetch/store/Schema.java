@@ -58,12 +58,28 @@ final class Schema {
               PRIMARY KEY (fetch_key, record_idx, seg),
               FOREIGN KEY (fetch_key, record_idx) REFERENCES records(fetch_key, idx) ON DELETE CASCADE
             );
+            """, """
+            UPDATE fetches SET options = json_set(options, '$.title', title, '$.icon', icon,
+                                                  '$.downloadTotal', download_total);
+            ALTER TABLE fetches DROP COLUMN title;
+            ALTER TABLE fetches DROP COLUMN icon;
+            ALTER TABLE fetches DROP COLUMN download_total;
+            ALTER TABLE records ADD COLUMN spec TEXT NOT NULL DEFAULT '{}';
+            UPDATE records SET spec = json_object('url', url, 'sha256', sha256, 'out', out_name, 'credentials', NULL);
+            ALTER TABLE records DROP COLUMN url;
+            ALTER TABLE records DROP COLUMN sha256;
+            ALTER TABLE records DROP COLUMN out_name;
             """);
 
     private Schema() {
     }
 
     static void migrate(Connection db) throws SQLException {
+        migrate(db, MIGRATIONS.size());
+    }
+
+    /** Brings the database to {@code target} (tests build old databases with it). */
+    static void migrate(Connection db, int target) throws SQLException {
         int version;
         try (Statement st = db.createStatement(); var rs = st.executeQuery("PRAGMA user_version")) {
             version = rs.next() ? rs.getInt(1) : 0;
@@ -71,7 +87,7 @@ final class Schema {
         if (version > MIGRATIONS.size()) {
             throw new SQLException("the database was written by a newer bgfetch (schema " + version + ")");
         }
-        for (int v = version; v < MIGRATIONS.size(); v++) {
+        for (int v = version; v < target; v++) {
             db.setAutoCommit(false);
             try (Statement st = db.createStatement()) {
                 for (String sql : MIGRATIONS.get(v).split(";")) {

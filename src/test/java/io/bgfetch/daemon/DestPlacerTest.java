@@ -1,5 +1,7 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.protocol.RequestSpec;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +85,8 @@ class DestPlacerTest {
     // ---- place ------------------------------------------------------------------------------
 
     private static RecordRow record(int idx, String url, String outName) {
-        return new RecordRow(KEY, idx, url, "GET", null, outName, "done", 200, "OK", "{}", -1, null, null, "", "",
+        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", "{}", -1,
+                null, null, "", "",
                 0, null);
     }
 

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
-import io.bgfetch.store.FetchOptions;
+import io.bgfetch.protocol.RequestSpec;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.NewFetch;
@@ -37,12 +38,10 @@ class SnapshotsTest {
         store = FetchStore.open(tmp.resolve("bgfetch.db"));
         paths = new BodyPaths(tmp.resolve("store"));
         snapshots = new Snapshots(store, paths);
-        FetchOptions options = new FetchOptions(List.of(), "GET", null, "/some/dest", null, null, null, false,
-                1, 1, 0, 60_000);
-        key = store.register(new NewFetch("snap", "Snap title", null, 1000, 0, options, List.of(
-                new NewFetch.NewRecord("https://h/done.bin", "GET", null, null),
-                new NewFetch.NewRecord("https://h/partial.bin", "GET", null, null),
-                new NewFetch.NewRecord("https://h/failed.bin", "GET", null, null)), false))[0];
+        FetchOptions options = new FetchOptions("Snap title", null, 1000, List.of(), "GET", null, "/some/dest", null,
+                null, null, false, false, 1, 1, 0, 60_000, null);
+        key = store.register(new NewFetch("snap", options, List.of(new RequestSpec("https://h/done.bin"),
+                new RequestSpec("https://h/partial.bin"), new RequestSpec("https://h/failed.bin")), 0))[0];
         // record 0: complete, 100 bytes
         store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\",\"etag\":\"\\\"x\\\"\"}", 100, "\"x\"", null);
         store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 100)));
@@ -100,9 +99,8 @@ class SnapshotsTest {
 
     @Test
     void registrationWithNothingCompleteHasNoRecordsAvailable() throws Exception {
-        long other = store.register(new NewFetch("empty", null, null, 0, 0,
-                new FetchOptions(List.of(), "GET", null, null, null, null, null, false, 1, 1, 0, 1000),
-                List.of(new NewFetch.NewRecord("https://h/x", "GET", null, null)), false))[0];
+        long other = store.register(new NewFetch("empty", FetchOptions.DEFAULTS,
+                List.of(new RequestSpec("https://h/x")), 0))[0];
         Registration reg = snapshots.registration(store.find(other).orElseThrow(), null);
         assertEquals(0, reg.completed());
         assertFalse(reg.recordsAvailable());

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.protocol.FetchOptions;
+import io.bgfetch.protocol.NetworkOptions;
+import io.bgfetch.protocol.RequestSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,17 +44,19 @@ class FetchStoreTest {
         store.close();
     }
 
-    static FetchOptions options() {
-        return new FetchOptions(List.of("Authorization: Bearer secret", "X-A: 1"), "GET", null, "/tmp/dest",
-                "echo ok", "echo fail", null, true, 2, 4, 500_000, 86_400_000);
+    static FetchOptions options(String id, boolean replace) {
+        return new FetchOptions("Title " + id, null, 78_643_200, List.of("Authorization: Bearer secret", "X-A: 1"),
+                "GET", null, "/tmp/dest", "echo ok", "echo fail", null, true, replace, 2, 4, 500_000, 86_400_000,
+                new NetworkOptions("http://u:p@proxy:3128", null, "localhost", null, false));
     }
 
     static NewFetch fetch(String id, boolean replace, String... urls) {
-        List<NewFetch.NewRecord> records = new java.util.ArrayList<>();
+        List<RequestSpec> records = new java.util.ArrayList<>();
         for (int i = 0; i < urls.length; i++) {
-            records.add(new NewFetch.NewRecord(urls[i], "GET", i == 0 ? "ab".repeat(32) : null, i == 0 ? "first.bin" : null));
+            records.add(new RequestSpec(urls[i], i == 0 ? "ab".repeat(32) : null, i == 0 ? "first.bin" : null,
+                    i == 0 ? "user:secret" : null));
         }
-        return new NewFetch(id, "Title " + id, null, 78_643_200, 0, options(), records, replace);
+        return new NewFetch(id, options(id, replace), records, 0);
     }
 
     private static String mode(Path p) throws IOException {
@@ -74,7 +79,7 @@ class FetchStoreTest {
         assertEquals("", byId.result());
         assertEquals("", byId.failureReason());
         assertEquals(78_643_200, byId.downloadTotal());
-        assertEquals(options(), byId.options(), "options survive the JSON column");
+        assertEquals(options("podcast-42", false), byId.options(), "options survive the JSON column");
         assertNotNull(Instant.parse(byId.createdAt()));
         assertNull(byId.finishedAt());
         assertFalse(byId.hooksPending());
@@ -282,6 +287,37 @@ class FetchStoreTest {
     }
 
     @Test
+    void aVersion1DatabaseIsMigratedWithItsOptionsAndRequests() throws Exception {
+        store.close();
+        Path old = tmp.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            Schema.migrate(c, 1);
+            st.executeUpdate("""
+                    INSERT INTO fetches (key, id, title, icon, state, download_total, options, created_at)
+                    VALUES (7, 'old', 'Old title', '/i.png', 'active', 5000,
+                            '{"headers":["X-A: 1"],"method":"GET","uploadFile":null,"dest":"/d","onSuccess":"echo",
+                              "onFail":null,"onAbort":null,"desktopNotify":true,"jobs":3,"connections":2,
+                              "limitRate":100,"retryForMillis":60000}', '2026-11-01T00:00:00Z')""");
+            st.executeUpdate("""
+                    INSERT INTO records (fetch_key, idx, url, method, sha256, out_name, state, size)
+                    VALUES (7, 0, 'https://h/a.bin', 'GET', '%s', 'a.bin', 'done', 10),
+                           (7, 1, 'https://h/b.bin', 'GET', NULL, NULL, 'pending', -1)""".formatted("cd".repeat(32)));
+        }
+        store = FetchStore.open(old);
+        FetchRow row = store.find("old").orElseThrow();
+        assertEquals("Old title", row.title());
+        assertEquals("/i.png", row.icon());
+        assertEquals(5000, row.downloadTotal());
+        assertEquals(new FetchOptions("Old title", "/i.png", 5000, List.of("X-A: 1"), "GET", null, "/d", "echo", null,
+                null, true, false, 3, 2, 100, 60000, NetworkOptions.DIRECT), row.options());
+        List<RecordRow> records = store.records(7);
+        assertEquals(new RequestSpec("https://h/a.bin", "cd".repeat(32), "a.bin", null), records.get(0).spec());
+        assertEquals(new RequestSpec("https://h/b.bin"), records.get(1).spec());
+        assertEquals("done", records.get(0).state());
+        assertEquals(10, records.get(0).size());
+    }
+
+    @Test
     void reopeningKeepsTheDataAndTheSchemaVersion() throws Exception {
         long key = store.register(fetch("persist", false, "https://h/a"))[0];
         store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 42)));
@@ -296,7 +332,7 @@ class FetchStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            assertEquals(1, rs.getInt(1));
+            assertEquals(2, rs.getInt(1));
         }
         store = FetchStore.open(dbFile);
         long next = store.register(fetch("after-reopen", false, "https://h/b"))[0];

@@ -26,7 +26,7 @@ class ProgressDisplayTest {
     static Registration reg(String id, String title, String state, String result, String reason,
                             long downloaded, long total, long rate, String message) {
         return new Registration(id, title, state, result, reason, downloaded, total, 0, 0, 1, 0, false,
-                "2026-11-21T10:00:00Z", null, message, null, null, rate);
+                "2026-11-21T10:00:00Z", null, message, null, null, rate, total, List.of());
     }
 
     static Registration active(String id, String title, long downloaded, long total, long rate) {

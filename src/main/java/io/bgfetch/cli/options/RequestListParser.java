@@ -98,7 +98,7 @@ public final class RequestListParser {
                 throw new IllegalArgumentException("key '" + key + "' given twice");
             }
         }
-        return new RequestSpec(url, digest(keys), outName(keys.get("out")));
+        return new RequestSpec(url, digest(keys), outName(keys.get("out")), null);
     }
 
     /** @return the lowercase hex SHA-256 from integrity= and/or sha256=, or null for neither */

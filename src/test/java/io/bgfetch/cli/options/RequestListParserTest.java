@@ -40,10 +40,10 @@ class RequestListParserTest {
                 https://example.org/4.mp3 integrity=%s
                 """.formatted(EMPTY_HEX.toUpperCase(), EMPTY_SRI));
         assertEquals(List.of(
-                new RequestSpec("https://example.org/1.mp3", null, null),
-                new RequestSpec("https://example.org/2.mp3", null, "two.mp3"),
-                new RequestSpec("https://example.org/3.mp3", EMPTY_HEX, "three.mp3"),
-                new RequestSpec("https://example.org/4.mp3", EMPTY_HEX, null)), specs);
+                new RequestSpec("https://example.org/1.mp3", null, null, null),
+                new RequestSpec("https://example.org/2.mp3", null, "two.mp3", null),
+                new RequestSpec("https://example.org/3.mp3", EMPTY_HEX, "three.mp3", null),
+                new RequestSpec("https://example.org/4.mp3", EMPTY_HEX, null, null)), specs);
     }
 
     @Test
@@ -54,7 +54,7 @@ class RequestListParserTest {
 
     @Test
     void hashOnlyStartsACommentAtTheStartOfALine() throws IOException {
-        assertEquals(List.of(new RequestSpec("https://example.org/a#frag", null, null)),
+        assertEquals(List.of(new RequestSpec("https://example.org/a#frag", null, null, null)),
                 parse("https://example.org/a#frag\n"));
         assertTrue(error("https://example.org/a # trailing comment").contains("expected key=value"));
     }
@@ -63,15 +63,15 @@ class RequestListParserTest {
     void acceptsCrlfLineEndsAndABom() throws IOException {
         List<RequestSpec> specs = parse("\uFEFF# list\r\nhttps://example.org/a out=a.bin\r\n\r\nhttps://example.org/b\r\n");
         assertEquals(List.of(
-                new RequestSpec("https://example.org/a", null, "a.bin"),
-                new RequestSpec("https://example.org/b", null, null)), specs);
+                new RequestSpec("https://example.org/a", null, "a.bin", null),
+                new RequestSpec("https://example.org/b", null, null, null)), specs);
     }
 
     @Test
     void aBomBeforeAUrlIsNotPartOfTheUrl() throws IOException {
         byte[] bytes = "\uFEFFhttps://example.org/a\r\n".getBytes(StandardCharsets.UTF_8);
         try (Reader r = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
-            assertEquals(List.of(new RequestSpec("https://example.org/a", null, null)),
+            assertEquals(List.of(new RequestSpec("https://example.org/a", null, null, null)),
                     RequestListParser.parse(r, "-"));
         }
     }

@@ -14,9 +14,10 @@ import picocli.CommandLine;
 
 /**
  * Writes the shell completions ({@code completions/}) and man pages ({@code man/}) from
- * {@link Cli#create()}, so the command classes are the single source of truth. Run it with
- * {@code scripts/gen-docs}; {@code DocsDriftTest} fails when the committed files differ from
- * what this would write.
+ * {@link Cli#create()}, so the command classes are the single source of truth. Every Maven
+ * build runs it (phase process-test-classes) into {@code target/generated-docs};
+ * {@code scripts/gen-docs} runs it into the project; {@code DocsDriftTest} fails when the
+ * committed files differ from what this would write.
  *
  * <p>Usage: {@code DocsGenerator OUTPUT_ROOT} (normally the project directory). Files in
  * {@code completions/} and {@code man/} that it no longer generates are deleted.
@@ -35,6 +36,7 @@ public final class DocsGenerator {
         }
         Path root = Path.of(args[0]);
         Map<String, String> files = generate();
+        int written = 0;
         for (String dir : DIRECTORIES) {
             Path d = root.resolve(dir);
             Files.createDirectories(d);
@@ -43,6 +45,7 @@ public final class DocsGenerator {
                 if (!files.containsKey(rel)) {
                     Files.delete(stale);
                     System.out.println("deleted " + rel);
+                    written++;
                 }
             }
         }
@@ -54,8 +57,9 @@ public final class DocsGenerator {
             }
             Files.createDirectories(target.getParent());
             Files.write(target, bytes);
-            System.out.println("wrote " + f.getKey());
+            written++;
         }
+        System.out.println("bgfetch docs: " + written + " of " + files.size() + " files changed in " + root);
     }
 
     /** Relative path ("man/bgfetch.1") to content, for every file the generator owns. */

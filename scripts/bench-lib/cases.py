@@ -1,0 +1,220 @@
+"""The cases of issue 8, one function each.
+
+A download case runs one round: each tool once, into an empty directory, in an order that
+rotates from round to round (so no tool always goes first, or always follows the same one).
+Before each timed run the bench syncs the disk (untimed), so no tool pays for the writeback of
+the one before. Every output is checked against the source's sha256 before it is deleted.
+"""
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from processes import loopback_env, rss_mib, run_timed, status_field
+from server import CAP_BYTES_PER_SECOND, check_dir
+
+CONNECTIONS = 8        # the capped case
+SMALL_AT_ONCE = 16     # the small-files case
+LIST_CALLS = 7         # `bgfetch list` calls per round
+IN_FLIGHT = 100        # transfers in flight for the daemon's RSS
+
+
+@dataclass
+class Bench:
+    """What every case needs."""
+    work: Path
+    files: object      # server.TestFiles
+    nginx: object      # server.Nginx
+    bgfetch: object    # bgfetch.Bgfetch
+    peers: list        # the peer commands that are installed
+    results: object    # report.Results
+    timeout: float     # bound on each timed run
+    say: object
+
+    def fresh_dir(self, name):
+        path = self.work / "out" / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return path
+
+    def log(self, name):
+        return self.work / "logs" / f"{name}.log"
+
+    def write(self, name, lines):
+        path = self.work / name
+        path.write_text("".join(line + "\n" for line in lines))
+        return path
+
+
+# --- the cases ---------------------------------------------------------------------------------
+
+def case_big(b, rnd):
+    """One big file over one stream."""
+    url = b.nginx.url("big/big.bin")
+    run_tools(b, "big", rnd, {
+        "curl": lambda out: ["curl", "-q", "-sS", "-f", "-o", out / "big.bin", url],
+        "aria2c": lambda out: ["aria2c", "--no-conf", "-q", "-x1", "-s1", "-d", out, "-o", "big.bin", url],
+        "bgfetch": [url],
+    })
+
+
+def case_capped(b, rnd):
+    """A file whose server caps each connection at 20 MiB/s, over 8 connections (curl has none)."""
+    url = b.nginx.url("capped/capped.bin")
+    n = str(CONNECTIONS)
+    run_tools(b, "capped", rnd, {
+        # -k 1M: aria2c would not split a file under 8 x its 20 MiB minimum piece otherwise
+        "aria2c": lambda out: ["aria2c", "--no-conf", "-q", "-x", n, "-s", n, "-k", "1M", "-d", out,
+                               "-o", "capped.bin", url],
+        "axel": lambda out: ["axel", "-q", "-n", n, "-o", out / "capped.bin", url],
+        "bgfetch": [url, "-c", n],
+    })
+
+
+def case_small(b, rnd):
+    """Many small files in one fetch, 16 at once; also the daemon's CPU time per file."""
+    urls = [b.nginx.url(f"small/{name}") for name in sorted(b.files.expected["small"])]
+    url_list = b.write("small-urls.txt", urls)
+    curl_config = b.write("small-curl.cfg", [f'url = "{u}"' for u in urls])
+    n = str(SMALL_AT_ONCE)
+    cpu = run_tools(b, "small", rnd, {
+        "curl": lambda out: ["curl", "-q", "-sS", "-f", "-Z", "--parallel-max", n, "--remote-name-all",
+                             "--output-dir", out, "-K", curl_config],
+        "aria2c": lambda out: ["aria2c", "--no-conf", "-q", f"-j{n}", "-i", url_list, "-d", out],
+        "bgfetch": ["-i", url_list, "-j", n],
+    })
+    if cpu is not None:
+        b.results.add_value("cpu_ms_per_small_file", 1000 * cpu / len(urls))
+
+
+def case_list(b, rnd):
+    """`bgfetch list` to the running daemon: a client's whole life, JVM start to exit."""
+    for i in range(LIST_CALLS):
+        run = b.bgfetch.timed("list", timeout=b.timeout, log=b.log(f"list-r{rnd}-{i}"))
+        b.results.add_run("list", "bgfetch", run.seconds, run.problem)
+        if run.problem:
+            b.say(f"FAILED: list round {rnd}: {run.problem}")
+    median = b.results.median("list", "bgfetch")
+    if median is not None:
+        b.say(f"  round {rnd} list: median {1000 * median:.0f} ms so far")
+
+
+def daemon_idle(b, when):
+    """The daemon's resident memory and threads while it has nothing to do."""
+    pid = b.bgfetch.pid
+    b.results.set_value(f"rss_idle_{when}", rss_mib(pid))
+    b.results.set_value(f"threads_idle_{when}", status_field(pid, "Threads"))
+
+
+def case_memory(b):
+    """The daemon's RSS idle after the other cases, then with 100 transfers in flight.
+
+    The transfers read the capped file at 64 KiB/s each, so they stay in flight while the
+    bench samples /proc; then the fetch is aborted and removed.
+    """
+    daemon_idle(b, "after")
+    bg, fetch_id = b.bgfetch, "memory"
+    url_list = b.write("slow-urls.txt", [b.nginx.url(f"slow/capped.bin?n={i}") for i in range(IN_FLIGHT)])
+    bg.call("fetch", fetch_id, "-i", url_list, "-j", str(IN_FLIGHT))
+    try:
+        in_flight = wait_in_flight(bg, fetch_id, IN_FLIGHT, seconds=60)
+        rss, threads = 0.0, 0
+        for _ in range(5):  # buffers fill up over the first moments: keep the highest
+            rss, threads = max(rss, rss_mib(bg.pid)), max(threads, status_field(bg.pid, "Threads"))
+            time.sleep(0.4)
+    finally:
+        bg.forget(fetch_id, abort=True)
+    b.results.set_value("in_flight", in_flight)
+    b.results.set_value("rss_in_flight", rss)
+    b.results.set_value("threads_in_flight", threads)
+    b.say(f"  memory: {rss:.0f} MiB and {threads} threads with {in_flight} transfers in flight")
+
+
+def wait_in_flight(bg, fetch_id, wanted, seconds):
+    """Polls the fetch's records until `wanted` of them are receiving bytes (or time runs out);
+    returns how many are."""
+    deadline, receiving = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        receiving = sum(1 for r in bg.records(fetch_id) if r["state"] == "active" and r["downloaded"] > 0)
+        if receiving >= wanted:
+            break
+        time.sleep(0.2)
+    return receiving
+
+
+def warm_up(b):
+    """Untimed: one small-files fetch and a few `list` calls, so the daemon's JIT has seen the
+    paths it is timed on before round 1 (the 'warm daemon' of the issue)."""
+    if b.files.expected["small"]:
+        urls = [b.nginx.url(f"small/{name}") for name in sorted(b.files.expected["small"])]
+        out = b.fresh_dir("warm-up")
+        run = b.bgfetch.timed("fetch", "warm-up", "-i", b.write("warm-up-urls.txt", urls), "-j",
+                              str(SMALL_AT_ONCE), "--wait", "--dest", out, timeout=b.timeout,
+                              log=b.log("warm-up"))
+        problem = run.problem or check_dir(out, b.files.expected["small"])
+        if problem:
+            b.results.add_run("warm-up", "bgfetch", run.seconds, problem)
+            b.say(f"FAILED: bgfetch warm-up: {problem}")
+        b.bgfetch.forget("warm-up", abort=run.status != 0)
+        shutil.rmtree(out)
+    for i in range(3):
+        b.bgfetch.timed("list", timeout=b.timeout, log=b.log(f"warm-up-list-{i}"))
+
+
+# --- one round of a download case ---------------------------------------------------------------
+
+def run_tools(b, case, rnd, commands):
+    """Runs each tool of a case once. commands maps a peer to a function from the output
+    directory to its command line, and 'bgfetch' to the arguments of its fetch.
+    Returns the daemon's CPU seconds for bgfetch's run (None when it failed)."""
+    tools = [t for t in commands if t == "bgfetch" or t in b.peers]
+    shift = (rnd - 1) % len(tools)
+    cpu = None
+    for tool in tools[shift:] + tools[:shift]:
+        out = b.fresh_dir(f"{case}-{tool}")
+        if tool == "bgfetch":
+            cpu = run_bgfetch(b, case, rnd, commands[tool], out)
+        else:
+            os.sync()
+            run = run_timed(commands[tool](out), timeout=b.timeout, log=b.log(f"{case}-{tool}-r{rnd}"),
+                            env=loopback_env())
+            check_run(b, case, tool, rnd, run, out)
+    return cpu
+
+
+def run_bgfetch(b, case, rnd, args, out):
+    """`bgfetch fetch ID ARGS --wait --dest OUT` against the warm daemon; returns the daemon's
+    CPU seconds during the run, or None when the run failed. The fetch is removed after."""
+    bg, fetch_id = b.bgfetch, f"{case}-r{rnd}"
+    os.sync()
+    cpu_before = bg.cpu_seconds()
+    run = bg.timed("fetch", fetch_id, *args, "--wait", "--dest", out, timeout=b.timeout,
+                   log=b.log(f"{case}-bgfetch-r{rnd}"))
+    cpu = bg.cpu_seconds() - cpu_before
+    ok = check_run(b, case, "bgfetch", rnd, run, out, extra=f", daemon CPU {cpu:.2f} s")
+    bg.forget(fetch_id, abort=run.status != 0)
+    return cpu if ok else None
+
+
+def check_run(b, case, tool, rnd, run, out, extra=""):
+    """Checks every output file, records the run (or its failure, loudly), deletes the output."""
+    problem = run.problem or check_dir(out, b.files.expected[case])
+    b.results.add_run(case, tool, run.seconds, problem)
+    if problem:
+        b.say(f"FAILED: {case} {tool} round {rnd}: {problem}")
+    else:
+        rate = sum_sizes(b, case) / run.seconds / (1 << 20)
+        b.say(f"  round {rnd} {case} {tool}: {run.seconds:.2f} s ({rate:.0f} MiB/s{extra}), sha256 ok")
+    shutil.rmtree(out, ignore_errors=True)
+    return problem is None
+
+
+def sum_sizes(b, case):
+    s = b.files.sizes
+    return {"big": s.big, "capped": s.capped, "small": s.small_count * s.small_size}[case]
+
+
+def cap_percent(size, seconds):
+    """How close a capped download came to 8 connections at the cap each."""
+    return 100 * size / seconds / (CONNECTIONS * CAP_BYTES_PER_SECOND)
