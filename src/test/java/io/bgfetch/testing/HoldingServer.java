@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A request's group is its path up to the second slash ({@code /big/7} is in {@code /big/}).
  * A {@linkplain #hold held} group's requests wait at its gate until {@linkplain #release let
- * through} one by one or {@linkplain #open all}; other groups are answered at once. Every answer is
+ * through} one by one or {@linkplain #open all}; other groups are answered at once. A request is in
+ * flight from its arrival until its answer starts. Every answer is
  * {@code 200} with {@link #body(String, int)} of the configured size. The server's own threads are
  * not limited, so any excess parallelism of the client shows in {@link #peakInFlight()}.
  */
@@ -82,7 +83,10 @@ public final class HoldingServer implements AutoCloseable {
         gates.get(group).release(Integer.MAX_VALUE / 2);
     }
 
-    /** Requests being answered (held or being written) right now, over all groups. */
+    /**
+     * Requests in flight right now, over all groups: a request counts from its arrival until its
+     * answer starts (held requests count, even those the client gave up on).
+     */
     public int inFlight() {
         return inFlight.get();
     }
@@ -113,9 +117,16 @@ public final class HoldingServer implements AutoCloseable {
         peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         AtomicInteger groupCount = counter(inFlightByGroup, group);
         groupCount.incrementAndGet();
+        boolean counted = true;
         try (exchange) {
             Semaphore gate = gates.get(group);
-            if (gate != null && !gate.tryAcquire(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            boolean let = gate == null || gate.tryAcquire(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS);
+            // From here the client may finish with this request and send its next one at any
+            // moment: it no longer counts, or the next would be counted twice.
+            counted = false;
+            groupCount.decrementAndGet();
+            inFlight.decrementAndGet();
+            if (!let) {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
@@ -129,8 +140,10 @@ public final class HoldingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            groupCount.decrementAndGet();
-            inFlight.decrementAndGet();
+            if (counted) {
+                groupCount.decrementAndGet();
+                inFlight.decrementAndGet();
+            }
         }
     }
 
