@@ -126,7 +126,9 @@ final class FetchRun {
                 if (fatal == null) {
                     fatal = t;
                 }
-                cancel.cancel();
+            }
+            cancel.cancel();
+            synchronized (this) {
                 outstanding -= lane.close();
             }
         } finally {
@@ -286,8 +288,11 @@ final class FetchRun {
                 stopReason = reason;
                 stopMessage = message;
             }
-            // Cancel first: a record woken from waiting for a slot by the close must see it.
-            cancel.cancel();
+        }
+        // Cancelled before the lane closes: a record that the close wakes from waiting for a
+        // slot must find its attempt cancelled.
+        cancel.cancel();
+        synchronized (this) {
             outstanding -= lane.close();
             endIfIdle();
         }

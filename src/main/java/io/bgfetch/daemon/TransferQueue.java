@@ -63,12 +63,12 @@ final class TransferQueue {
     }
 
     /**
-     * Starts nothing more, whatever is queued, and refuses slots to reclaimers: for a daemon that
-     * is stopping, where a slot given back by a cancelled transfer must not start another one.
+     * Starts nothing more, whatever is queued, and grants no slot to reclaimers (their lanes'
+     * closing wakes them): for a daemon that is stopping, where a slot given back by a cancelled
+     * transfer must not start another one.
      */
     synchronized void shutDown() {
         shutDown = true;
-        notifyAll();
     }
 
     /** One fetch's queue of tasks. */
@@ -172,7 +172,7 @@ final class TransferQueue {
 
         /**
          * Waits for a slot again, ahead of queued tasks. Returns false without one when the lane
-         * was closed, the queue shut down or the thread interrupted meanwhile: the task should end.
+         * was closed or the thread interrupted meanwhile: the task should end.
          */
         boolean reclaim() {
             synchronized (TransferQueue.this) {
@@ -180,9 +180,11 @@ final class TransferQueue {
                     return true;
                 }
                 reclaiming.add(this);
-                pump(); // reclaimers start no task: nothing to execute
+                // Normally this only grants the slot at once if one is free; anything else it
+                // starts is started here, under the lock, since this thread waits below.
+                pump().forEach(executor::execute);
                 try {
-                    while (isLent && !lane.closed && !shutDown) {
+                    while (isLent && !lane.closed) {
                         TransferQueue.this.wait();
                     }
                 } catch (InterruptedException e) {
