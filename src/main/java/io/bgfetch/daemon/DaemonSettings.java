@@ -17,9 +17,13 @@ import java.util.Map;
  * <li>{@code BGFETCH_CONNECT_TIMEOUT}: TCP connect timeout (30s)</li>
  * <li>{@code BGFETCH_CHECKPOINT_BYTES}: progress is fsynced and recorded at least this often per connection (4MiB)</li>
  * <li>{@code BGFETCH_QUOTA}: the most body bytes the store may hold (unlimited)</li>
+ * <li>{@code BGFETCH_MAX_TRANSFERS}: the most records transferred at once over all fetches; the
+ *     others wait their turn, shared fairly between fetches (16)</li>
  * </ul>
  */
-record DaemonSettings(TransferSettings transfer, long quotaBytes) {
+record DaemonSettings(TransferSettings transfer, long quotaBytes, int maxTransfers) {
+    static final int DEFAULT_MAX_TRANSFERS = 16;
+
     static DaemonSettings fromEnvironment(Map<String, String> env) {
         TransferSettings d = TransferSettings.defaults();
         TransferSettings transfer = new TransferSettings(
@@ -29,7 +33,26 @@ record DaemonSettings(TransferSettings transfer, long quotaBytes) {
                 duration(env, "BGFETCH_CONNECT_TIMEOUT", d.connectTimeout()),
                 Math.max(64 << 10, size(env, "BGFETCH_CHECKPOINT_BYTES", d.checkpointBytes())),
                 d.bufferBytes());
-        return new DaemonSettings(transfer, size(env, "BGFETCH_QUOTA", 0));
+        return new DaemonSettings(transfer, size(env, "BGFETCH_QUOTA", 0),
+                count(env, "BGFETCH_MAX_TRANSFERS", DEFAULT_MAX_TRANSFERS));
+    }
+
+    /** A positive whole number, or the fallback (with a line in the log) for anything else. */
+    private static int count(Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // logged below
+        }
+        Log.info("ignoring " + name + ": not a whole number of at least 1: '" + v + "'");
+        return fallback;
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {

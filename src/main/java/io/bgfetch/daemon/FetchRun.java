@@ -23,26 +23,30 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One fetch being worked on: runs its unfinished records, {@code --jobs} at a time, and when
- * they have all ended (or the fetch was told to stop) hands the ending to {@link FetchEnding}.
- * It also holds the fetch's live numbers (bytes, rate, waiting state) for snapshots.
+ * One fetch being worked on: queues its unfinished records in its lane of the daemon's
+ * {@link TransferQueue} (which runs at most {@code --jobs} of them at once), and when they have
+ * all ended (or the fetch was told to stop) hands the ending to {@link FetchEnding}.
+ * It has no thread of its own: it is driven by its records ending, and its ending runs on the
+ * scheduler's small endings executor. It also holds the fetch's live numbers (bytes, rate,
+ * waiting state) for snapshots.
  */
-final class FetchRun implements Runnable {
+final class FetchRun {
     /** The first record failure decides the fetch's failureReason. */
     record Failure(String reason, String message) {
     }
 
     private final DaemonContext ctx;
     private final FetchRow fetch;
+    private final TransferQueue.Lane lane;
+    private final Executor endings;
     private final Consumer<FetchRun> onEnd;
     private final Cancellation cancel = new Cancellation();
     private final RateLimiter limiter;
@@ -51,17 +55,26 @@ final class FetchRun implements Runnable {
     private final Map<Integer, RecordProgress> live = new ConcurrentHashMap<>();
     private final Set<Integer> running = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> waiting = new ConcurrentHashMap<>();
+    private final Map<Integer, TransferQueue.Slot> slots = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
+    private final AtomicBoolean started = new AtomicBoolean();
     private final RateMeter rate = new RateMeter();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Instant nextAttempt;
     private StopReason stopReason;
     private String stopMessage = "";
     private boolean concluding;
+    // The run's life, guarded by this: records queued or running, and whether the end is on its way.
+    private boolean begun;
+    private int outstanding;
+    private boolean endScheduled;
+    private Throwable fatal;
 
-    FetchRun(DaemonContext ctx, FetchRow fetch, Consumer<FetchRun> onEnd) {
+    FetchRun(DaemonContext ctx, FetchRow fetch, TransferQueue transfers, Executor endings, Consumer<FetchRun> onEnd) {
         this.ctx = ctx;
         this.fetch = fetch;
+        this.lane = transfers.lane(fetch.options().jobs());
+        this.endings = endings;
         this.onEnd = onEnd;
         this.limiter = new RateLimiter(fetch.options().limitRate());
     }
@@ -70,52 +83,114 @@ final class FetchRun implements Runnable {
         return fetch.key();
     }
 
-    @Override
-    public void run() {
+    /**
+     * Queues every unfinished record and returns; the fetch then moves on as its records end.
+     * A run told to stop before this queues nothing and ends at once.
+     */
+    void begin() {
+        List<RecordRow> todo = List.of();
+        Throwable failure = null;
         try {
             List<RecordRow> records = ctx.store().records(fetch.key());
             downloaded.set(Snapshots.storedBytes(ctx.store(), records));
-            ctx.store().setState(fetch.key(), "active", "");
-            List<RecordRow> todo = records.stream().filter(r -> !r.isFinished()).toList();
-            if (!todo.isEmpty()) {
-                int jobs = Math.max(1, Math.min(fetch.options().jobs(), todo.size()));
-                ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
-                    Thread t = new Thread(r, "bgfetch-fetch-" + fetch.key());
-                    t.setDaemon(true);
-                    return t;
-                });
-                try {
-                    List<Future<?>> futures = new ArrayList<>();
-                    for (RecordRow r : todo) {
-                        futures.add(pool.submit(() -> runRecord(r)));
+            todo = records.stream().filter(r -> !r.isFinished()).toList();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        synchronized (this) {
+            begun = true;
+            if (failure != null) {
+                fatal = failure;
+            } else if (stopReason == null) {
+                for (RecordRow r : todo) {
+                    if (lane.submit(slot -> transfer(r, slot))) {
+                        outstanding++;
                     }
-                    for (Future<?> f : futures) {
-                        f.get();
-                    }
-                } finally {
-                    pool.shutdownNow();
                 }
             }
-            end();
-        } catch (Throwable t) {
-            boolean diskFull = StoreException.isDiskFull(t);
-            Log.error("fetch " + fetch.key() + " ('" + fetch.id() + "') failed" + (diskFull ? ": the disk is full" : " unexpectedly"), t);
-            try {
-                cancel.cancel();
-                ctx.ending().failIncomplete(fetch.key(), diskFull ? "quota-exceeded" : "fetch-error",
-                        diskFull ? "the disk is full" : "internal error: " + t);
-            } catch (RuntimeException again) {
-                Log.error("cannot record the failure of fetch " + fetch.key(), again);
+            endIfIdle();
+        }
+    }
+
+    /** One record on a transfer slot; whatever happens, the run learns that it ended. */
+    private void transfer(RecordRow r, TransferQueue.Slot slot) {
+        slots.put(r.idx(), slot);
+        try {
+            if (!cancel.isCancelled() && started.compareAndSet(false, true)) {
+                ctx.store().setState(fetch.key(), "active", "");
             }
+            runRecord(r);
+        } catch (Throwable t) {
+            // The fetch cannot go on: stop its other records; the ending records the failure.
+            synchronized (this) {
+                if (fatal == null) {
+                    fatal = t;
+                }
+            }
+            cancel.cancel();
+            synchronized (this) {
+                outstanding -= lane.close();
+            }
+        } finally {
+            slots.remove(r.idx());
+            synchronized (this) {
+                outstanding--;
+                endIfIdle();
+            }
+        }
+    }
+
+    /**
+     * Once no record is queued or running, the ending goes to the endings executor (once). When
+     * the records ended on their own it is then too late to pause or abort; a stop on its way may
+     * still turn into an abort until the ending starts. Caller holds the lock.
+     */
+    private void endIfIdle() {
+        if (begun && outstanding == 0 && !endScheduled) {
+            endScheduled = true;
+            concluding |= stopReason == null;
+            endings.execute(this::finish);
+        }
+    }
+
+    private void finish() {
+        try {
+            Throwable t;
+            synchronized (this) {
+                t = fatal;
+            }
+            if (t != null) {
+                failed(t);
+            } else {
+                end();
+            }
+        } catch (Throwable t) {
+            failed(t);
         } finally {
             long up = uploaded();
             if (up > 0) {
-                ctx.store().setUploaded(fetch.key(), up);
+                try {
+                    ctx.store().setUploaded(fetch.key(), up);
+                } catch (RuntimeException e) {
+                    Log.error("cannot record the upload count of fetch " + fetch.key(), e);
+                }
             }
             // Leave the scheduler before waking waiters: a 'resume' right after 'pause' returns
             // must not find this run still registered.
             onEnd.accept(this);
             ended.countDown();
+        }
+    }
+
+    private void failed(Throwable t) {
+        boolean diskFull = StoreException.isDiskFull(t);
+        Log.error("fetch " + fetch.key() + " ('" + fetch.id() + "') failed" + (diskFull ? ": the disk is full" : " unexpectedly"), t);
+        try {
+            cancel.cancel();
+            ctx.ending().failIncomplete(fetch.key(), diskFull ? "quota-exceeded" : "fetch-error",
+                    diskFull ? "the disk is full" : "internal error: " + t);
+        } catch (RuntimeException again) {
+            Log.error("cannot record the failure of fetch " + fetch.key(), again);
         }
     }
 
@@ -199,7 +274,8 @@ final class FetchRun implements Runnable {
     }
 
     /**
-     * Asks the run to stop; its thread does the rest once every transfer has saved its bytes.
+     * Asks the run to stop: records still queued are taken back at once, running ones are
+     * cancelled, and the ending follows once every transfer has saved its bytes.
      *
      * @return false when the fetch is already ending on its own (too late to pause or abort)
      */
@@ -213,7 +289,13 @@ final class FetchRun implements Runnable {
                 stopMessage = message;
             }
         }
+        // Cancelled before the lane closes: a record that the close wakes from waiting for a
+        // slot must find its attempt cancelled.
         cancel.cancel();
+        synchronized (this) {
+            outstanding -= lane.close();
+            endIfIdle();
+        }
         return true;
     }
 
@@ -237,13 +319,26 @@ final class FetchRun implements Runnable {
         }
     }
 
+    /** A record sleeps before its next attempt: it lends its transfer slot meanwhile. */
     void recordWaiting(int index, String reason, Instant next) {
         waiting.put(index, reason);
         nextAttempt = next;
+        TransferQueue.Slot slot = slots.get(index);
+        if (slot != null) {
+            slot.lend();
+        }
         ctx.changes().changed();
     }
 
+    /**
+     * A record's attempt starts: after a wait, it first takes a slot back (waiting for one, still
+     * shown as waiting). Without one the fetch is stopping, and the attempt ends at once.
+     */
     void recordAttempting(int index) {
+        TransferQueue.Slot slot = slots.get(index);
+        if (slot != null) {
+            slot.reclaim();
+        }
         waiting.remove(index);
     }
 
@@ -267,9 +362,15 @@ final class FetchRun implements Runnable {
         return rate.bytesPerSecond();
     }
 
-    /** waiting when every running record is waiting to retry, else active. */
+    /**
+     * waiting when every running record is waiting to retry; queued when none runs and some
+     * wait for a transfer slot; else active.
+     */
     String state() {
-        return !running.isEmpty() && waiting.size() >= running.size() ? "waiting" : "active";
+        if (running.isEmpty()) {
+            return lane.queued() > 0 ? "queued" : "active";
+        }
+        return waiting.size() >= running.size() ? "waiting" : "active";
     }
 
     String waitingMessage() {

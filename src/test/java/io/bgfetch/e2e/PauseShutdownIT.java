@@ -123,6 +123,7 @@ class PauseShutdownIT extends EndToEndTest {
     @Test
     void gracefulStopWithFiftyTransfersInFlightResumesThemAll() {
         int n = 50;
+        bg.env("BGFETCH_MAX_TRANSFERS", "50"); // the daemon's own limit (16) would queue most of them
         int size = 200_000;
         Map<String, Resource> byUrl = new HashMap<>();
         List<String> args = new ArrayList<>(List.of("fetch", "-j", "50", "grace"));
