@@ -2,6 +2,7 @@ package io.bgfetch.daemon;
 
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
 import io.bgfetch.store.StoreException;
@@ -13,6 +14,7 @@ import io.bgfetch.transfer.RateLimiter;
 import io.bgfetch.transfer.RecordDownload;
 import io.bgfetch.transfer.ResponseHead;
 import io.bgfetch.transfer.Segment;
+import io.bgfetch.transfer.TransferFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,8 +139,11 @@ final class FetchRun implements Runnable {
         running.remove(r.idx());
         waiting.remove(r.idx());
         ctx.changes().changed();
-        if (outcome instanceof Outcome.Done) {
-            ctx.store().setRecordState(r.fetchKey(), r.idx(), "done");
+        if (outcome instanceof Outcome.Done done) {
+            ctx.store().completeRecord(r.fetchKey(), r.idx(), done.size());
+            live.remove(r.idx());
+        } else if (outcome instanceof Outcome.NotModified) {
+            keepPrevious(r);
             live.remove(r.idx());
         } else if (outcome instanceof Outcome.Failed failed) {
             deleteQuietly(body); // first: on a full disk, the database needs the room
@@ -158,9 +163,42 @@ final class FetchRun implements Runnable {
     /** What the transfer of one record needs, derived from the fetch's options and the record's request. */
     private DownloadRequest downloadRequest(RecordRow r, Path body) {
         FetchOptions o = fetch.options();
+        PreviousResponse recheck = recheckable(r, body);
         return new DownloadRequest(r.url(), r.method(), o.headers(),
                 o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), o.connections(),
-                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials());
+                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials(),
+                r.spec().mirrors(), r.source(), recheck == null ? null : recheck.etag(),
+                recheck == null ? null : recheck.lastModified());
+    }
+
+    // ---- --if-changed ---------------------------------------------------------------------------
+
+    /**
+     * The previous response a record may be re-checked against: only while its body is still the
+     * whole previous body (a crash may have left it missing or cut), else the request is a plain one.
+     */
+    private static PreviousResponse recheckable(RecordRow r, Path body) {
+        PreviousResponse p = r.previous();
+        if (p == null || !p.hasValidators()) {
+            return null;
+        }
+        try {
+            return Files.size(body) == p.size() ? p : null;
+        } catch (java.io.IOException missing) {
+            return null;
+        }
+    }
+
+    /** A 304: the previous response is the record's again; its body and --dest file stay as they are. */
+    private void keepPrevious(RecordRow r) {
+        PreviousResponse p = r.previous();
+        ctx.store().keepPrevious(r.fetchKey(), r.idx(), p);
+        try {
+            ctx.budget().reserve(r.fetchKey(), r.idx(), p.size());
+        } catch (TransferFailure.Permanent alreadyStored) {
+            // it is on disk already; only new bodies are refused
+        }
+        addDownloaded(p.size()); // the fetch's bytes are its stored bodies, kept ones included
     }
 
     /** The 2xx head stored for a body in progress, or null when no body has started. */
@@ -261,6 +299,7 @@ final class FetchRun implements Runnable {
 
     void sampleRate() {
         rate.sample(downloaded.get());
+        live.values().forEach(RecordProgress::sampleRate);
     }
 
     long bytesPerSecond() {
@@ -288,6 +327,11 @@ final class FetchRun implements Runnable {
 
     boolean isRunning(int index) {
         return running.contains(index);
+    }
+
+    /** A running record's live counters (bytes received, rate), or null when it is not running. */
+    RecordProgress progressOf(int index) {
+        return running.contains(index) ? live.get(index) : null;
     }
 
     private static void deleteQuietly(Path p) {
