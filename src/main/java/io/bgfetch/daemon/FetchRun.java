@@ -14,7 +14,6 @@ import io.bgfetch.transfer.RateLimiter;
 import io.bgfetch.transfer.RecordDownload;
 import io.bgfetch.transfer.ResponseHead;
 import io.bgfetch.transfer.Segment;
-import io.bgfetch.transfer.TransferFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,7 +142,7 @@ final class FetchRun implements Runnable {
             ctx.store().completeRecord(r.fetchKey(), r.idx(), done.size());
             live.remove(r.idx());
         } else if (outcome instanceof Outcome.NotModified) {
-            keepPrevious(r);
+            addDownloaded(Recheck.keep(ctx, r)); // the fetch's bytes are its stored bodies, kept ones included
             live.remove(r.idx());
         } else if (outcome instanceof Outcome.Failed failed) {
             deleteQuietly(body); // first: on a full disk, the database needs the room
@@ -163,42 +162,12 @@ final class FetchRun implements Runnable {
     /** What the transfer of one record needs, derived from the fetch's options and the record's request. */
     private DownloadRequest downloadRequest(RecordRow r, Path body) {
         FetchOptions o = fetch.options();
-        PreviousResponse recheck = recheckable(r, body);
+        PreviousResponse recheck = Recheck.against(r, body);
         return new DownloadRequest(r.url(), r.method(), o.headers(),
                 o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), o.connections(),
                 Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials(),
                 r.spec().mirrors(), r.source(), recheck == null ? null : recheck.etag(),
                 recheck == null ? null : recheck.lastModified());
-    }
-
-    // ---- --if-changed ---------------------------------------------------------------------------
-
-    /**
-     * The previous response a record may be re-checked against: only while its body is still the
-     * whole previous body (a crash may have left it missing or cut), else the request is a plain one.
-     */
-    private static PreviousResponse recheckable(RecordRow r, Path body) {
-        PreviousResponse p = r.previous();
-        if (p == null || !p.hasValidators()) {
-            return null;
-        }
-        try {
-            return Files.size(body) == p.size() ? p : null;
-        } catch (java.io.IOException missing) {
-            return null;
-        }
-    }
-
-    /** A 304: the previous response is the record's again; its body and --dest file stay as they are. */
-    private void keepPrevious(RecordRow r) {
-        PreviousResponse p = r.previous();
-        ctx.store().keepPrevious(r.fetchKey(), r.idx(), p);
-        try {
-            ctx.budget().reserve(r.fetchKey(), r.idx(), p.size());
-        } catch (TransferFailure.Permanent alreadyStored) {
-            // it is on disk already; only new bodies are refused
-        }
-        addDownloaded(p.size()); // the fetch's bytes are its stored bodies, kept ones included
     }
 
     /** The 2xx head stored for a body in progress, or null when no body has started. */

@@ -7,6 +7,7 @@ import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
+import io.bgfetch.transfer.TransferFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,10 @@ import java.util.Set;
  * response and its body file. The new fetch replaces the old one as {@code --replace} does, but
  * these bodies are moved to the new records instead of being deleted, so each stays until the
  * server answers: a 304 keeps it, a 200 replaces it.
+ *
+
+ * <p>While the new fetch runs, {@link #against} gives a record the validators to ask with and
+ * {@link #keep} makes the previous response the record's again on a 304.
  *
  * <p>Crash safety: the new records are committed first, then the bodies moved, then the old
  * fetch's files deleted. A record whose body did not arrive (a crash in between) is simply
@@ -102,6 +107,34 @@ final class Recheck {
                 Log.error("cannot keep the stored body " + from + " for its re-check; it is fetched again", ex);
             }
         }
+    }
+
+    // ---- while the new fetch runs ------------------------------------------------------------
+
+    /**
+     * The previous response a record is re-checked against: only while its body is still the
+     * whole previous body (a crash may have left it missing or cut), else null and the request
+     * is a plain one.
+     */
+    static PreviousResponse against(RecordRow r, Path body) {
+        PreviousResponse p = r.previous();
+        return p != null && p.hasValidators() && bodySize(body) == p.size() ? p : null;
+    }
+
+    /**
+     * A 304: the previous response is the record's again, its body and --dest file as they are.
+     *
+     * @return the kept body's size
+     */
+    static long keep(DaemonContext ctx, RecordRow r) {
+        PreviousResponse p = r.previous();
+        ctx.store().keepPrevious(r.fetchKey(), r.idx(), p);
+        try {
+            ctx.budget().reserve(r.fetchKey(), r.idx(), p.size());
+        } catch (TransferFailure.Permanent alreadyStored) {
+            // it is on disk already; only new bodies are refused
+        }
+        return p.size();
     }
 
     private static long bodySize(Path body) {
