@@ -232,7 +232,7 @@ function _picocli_bgfetch_fetch() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--notify' '-w' '--wait' '--replace' '--netrc' '-k' '--insecure' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '--notify' '-w' '--wait' '--replace' '--if-changed' '--netrc' '-k' '--insecure' '-h' '--help' '-V' '--version'"
   local arg_opts="'-i' '--input' '-t' '--title' '--icon' '--download-total' '-H' '--header' '-X' '--method' '--upload' '--dest' '--on-success' '--on-fail' '--on-abort' '--progress' '-j' '--jobs' '-c' '--connections' '--limit-rate' '--retry-for' '-u' '--user' '--netrc-file' '--cacert' '--proxy' '--noproxy'"
   local MODE_option_args=("auto" "bar" "plain" "none") # --progress values
 

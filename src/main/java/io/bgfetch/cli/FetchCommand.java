@@ -51,7 +51,8 @@ final class FetchCommand extends ClientCommand {
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "More requests, one per line ('-' reads stdin): URL [integrity=sha256-<base64>] "
-                    + "[sha256=<hex>] [out=<file name>]; blank lines and # comments are ignored.")
+                    + "[sha256=<hex>] [out=<file name>] [mirror=<URL> ...]; mirrors are other sources of the same "
+                    + "body, used in order when the ones before fail for good. Blank lines and # comments are ignored.")
     List<Path> inputs = new ArrayList<>();
 
     @Option(names = {"-t", "--title"}, paramLabel = "TEXT", description = "Title shown in status and notifications.")
@@ -74,7 +75,8 @@ final class FetchCommand extends ClientCommand {
     Path upload;
 
     @Option(names = "--dest", paramLabel = "DIR",
-            description = "On success, place each body at DIR/<name> (name from out=, else the URL's last path segment), atomically.")
+            description = "On success, place each body at DIR/<name> (name from out=, else the server's Content-Disposition "
+                    + "file name, else the URL's last path segment; made safe and unique), atomically.")
     Path dest;
 
     @Option(names = "--on-success", paramLabel = "CMD", description = "Run CMD (/bin/sh -c) in the daemon when the fetch succeeds.")
@@ -98,6 +100,11 @@ final class FetchCommand extends ClientCommand {
 
     @Option(names = "--replace", description = "Replace a finished fetch with the same ID (its records are deleted).")
     boolean replace;
+
+    @Option(names = "--if-changed", description = "Re-run a finished fetch of this ID (for cron): each request asks with the "
+            + "validators of its last stored response; a 304 keeps the stored body and its --dest file as they are "
+            + "(record notModified), a 200 replaces it. Without a finished fetch it is a plain fetch. Implies --replace.")
+    boolean ifChanged;
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "Requests transferred at once (default: ${DEFAULT-VALUE}).")
     int jobs;
@@ -194,7 +201,7 @@ final class FetchCommand extends ClientCommand {
             FetchOptions options = new FetchOptions(title, absolute(icon), downloadTotal, headers, method,
                     absolute(upload), dest == null ? null : dest.toAbsolutePath().normalize().toString(),
                     onSuccess, onFail, onAbort, desktopNotify, replace, jobs, connections, limitRate,
-                    retryFor.toMillis(), network());
+                    retryFor.toMillis(), network(), ifChanged);
             return new Request.Fetch(id, specs, options);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -75,7 +75,7 @@ public final class Daemon {
         StorageBudget budget = new StorageBudget(home.storeDir(), settings.quotaBytes());
         reserveStoredBodies(budget);
         http = new HttpTransport(settings.transfer(), version);
-        HookRunner hooks = new HookRunner(store, home.root(), home.logFile());
+        HookRunner hooks = new HookRunner(store, paths, home.root(), home.logFile());
         ChangeSignal changes = new ChangeSignal();
         DaemonContext ctx = new DaemonContext(home, version, settings, store, http, paths, budget,
                 new FetchEnding(store, paths, budget, hooks, changes), changes);

@@ -25,9 +25,12 @@ import java.util.Set;
  * copy rather than a hard link, so that editing the placed file cannot change the stored
  * response, and the placed file gets the user's usual permissions, not the store's 0600.
  *
- * <p>Names: {@code out=} when given, else the URL's last path segment, made safe (no path
- * separators, no leading dot, no control characters) and unique within the fetch. An existing
- * file of the same name in the destination is replaced.
+ * <p>Names: {@code out=} when given (as given: the CLI checked it), else the file name the
+ * server suggested in {@code Content-Disposition}, else the URL's last path segment; the last two
+ * made safe (no path separators, no leading dot, no control characters, at most 240 bytes) and
+ * every name unique within the fetch, {@code out=} names taking theirs first. An existing file of
+ * the same name in the destination is replaced, except the file of a record that {@code
+ * --if-changed} found not modified: that one is left exactly as it is (same inode, same mtime).
  */
 final class DestPlacer {
     /** Room for "-NN" from {@link #unique} within a file system's 255-byte name limit. */
@@ -44,9 +47,23 @@ final class DestPlacer {
         Files.createDirectories(dest);
         Map<Integer, Path> placed = new LinkedHashMap<>();
         Set<String> taken = new HashSet<>();
+        // The names the user chose, then the files left in place, before any derived name.
         for (RecordRow r : records) {
-            // out= names are used as given (the CLI checked them: at most 255 bytes, no duplicates).
-            String name = unique(r.outName() != null ? r.outName() : nameFromUrl(r.url()), taken);
+            if (r.outName() != null) {
+                taken.add(r.outName().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (RecordRow r : records) {
+            Path kept = keptFile(dest, r);
+            if (kept != null && taken.add(kept.getFileName().toString().toLowerCase(Locale.ROOT))) {
+                placed.put(r.idx(), kept);
+            }
+        }
+        for (RecordRow r : records) {
+            if (placed.containsKey(r.idx())) {
+                continue;
+            }
+            String name = r.outName() != null ? r.outName() : unique(nameFor(r), taken);
             Path target = dest.resolve(name);
             // A short temporary name: a name near the 255-byte limit must still fit.
             Path temp = dest.resolve(".bgfetch-" + ProcessHandle.current().pid() + "-" + r.idx() + ".tmp");
@@ -77,6 +94,31 @@ final class DestPlacer {
         return placed;
     }
 
+    /**
+     * The file a not-modified record already has in {@code dest} from the run before, or null:
+     * it stays as it is rather than being copied again.
+     */
+    private static Path keptFile(Path dest, RecordRow r) {
+        if (!r.notModified() || r.destPath() == null) {
+            return null;
+        }
+        Path file = Path.of(r.destPath());
+        return dest.equals(file.getParent()) && Files.isRegularFile(file) ? file : null;
+    }
+
+    /**
+     * The name a record's body gets under {@code --dest} (before it is made unique): {@code out=},
+     * else the server's Content-Disposition file name, else the URL's last path segment.
+     */
+    static String nameFor(RecordRow r) {
+        if (r.outName() != null) {
+            return r.outName();
+        }
+        String suggested = ContentDisposition.fileName(Snapshots.headers(r.headersJson()).get("content-disposition"));
+        String name = suggested == null ? "" : clean(suggested);
+        return name.isEmpty() ? nameFromUrl(r.url()) : name;
+    }
+
     static String nameFromUrl(String url) {
         String path;
         try {
@@ -96,14 +138,27 @@ final class DestPlacer {
     }
 
     static String safe(String name) {
-        StringBuilder b = new StringBuilder();
-        name.codePoints().forEach(c -> b.appendCodePoint(c == '/' || c == '\\' || Character.isISOControl(c) ? '_' : c));
-        String s = b.toString().strip();
-        while (s.startsWith(".")) {
-            s = s.substring(1);
-        }
-        s = fitBytes(s, MAX_NAME_BYTES);
+        String s = clean(name);
         return s.isEmpty() ? "download" : s;
+    }
+
+    /**
+     * No separators, no control characters (nor the bidi controls that make "exe.txt" read as
+     * "txt.exe"), no leading dot (so never "." or ".."), at most 240 bytes; may be empty.
+     */
+    private static String clean(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().forEach(c -> b.appendCodePoint(c == '/' || c == '\\' || Character.isISOControl(c)
+                || isBidiControl(c) ? '_' : c));
+        String s = fitBytes(b.toString(), MAX_NAME_BYTES).strip();
+        while (s.startsWith(".")) {
+            s = s.substring(1).strip();
+        }
+        return s;
+    }
+
+    private static boolean isBidiControl(int c) {
+        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
     }
 
     /** File systems limit a name to 255 bytes, not characters; keep the end (the extension). */

@@ -2,6 +2,7 @@ package io.bgfetch.daemon;
 
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
 import io.bgfetch.store.StoreException;
@@ -212,8 +213,11 @@ final class FetchRun {
         running.remove(r.idx());
         waiting.remove(r.idx());
         ctx.changes().changed();
-        if (outcome instanceof Outcome.Done) {
-            ctx.store().setRecordState(r.fetchKey(), r.idx(), "done");
+        if (outcome instanceof Outcome.Done done) {
+            ctx.store().completeRecord(r.fetchKey(), r.idx(), done.size());
+            live.remove(r.idx());
+        } else if (outcome instanceof Outcome.NotModified) {
+            addDownloaded(Recheck.keep(ctx, r)); // the fetch's bytes are its stored bodies, kept ones included
             live.remove(r.idx());
         } else if (outcome instanceof Outcome.Failed failed) {
             deleteQuietly(body); // first: on a full disk, the database needs the room
@@ -233,9 +237,12 @@ final class FetchRun {
     /** What the transfer of one record needs, derived from the fetch's options and the record's request. */
     private DownloadRequest downloadRequest(RecordRow r, Path body) {
         FetchOptions o = fetch.options();
+        PreviousResponse recheck = Recheck.against(r, body);
         return new DownloadRequest(r.url(), r.method(), o.headers(),
                 o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), o.connections(),
-                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials());
+                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials(),
+                r.spec().mirrors(), r.source(), recheck == null ? null : recheck.etag(),
+                recheck == null ? null : recheck.lastModified());
     }
 
     /** The 2xx head stored for a body in progress, or null when no body has started. */
@@ -356,6 +363,7 @@ final class FetchRun {
 
     void sampleRate() {
         rate.sample(downloaded.get());
+        live.values().forEach(RecordProgress::sampleRate);
     }
 
     long bytesPerSecond() {
@@ -389,6 +397,11 @@ final class FetchRun {
 
     boolean isRunning(int index) {
         return running.contains(index);
+    }
+
+    /** A running record's live counters (bytes received, rate), or null when it is not running. */
+    RecordProgress progressOf(int index) {
+        return running.contains(index) ? live.get(index) : null;
     }
 
     private static void deleteQuietly(Path p) {

@@ -65,14 +65,16 @@ final class FetchService {
                 throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload: " + e.getMessage());
             }
         }
+        Recheck recheck = options.ifChanged() ? Recheck.of(store, ctx.paths(), f.id(), f.requests(), options) : Recheck.NONE;
         long[] keys;
         try {
-            keys = store.register(new NewFetch(f.id(), options, f.requests(), uploadTotal));
+            keys = store.register(new NewFetch(f.id(), options, f.requests(), uploadTotal, recheck.previous()));
         } catch (ConflictException e) {
             deleteQuietly(upload);
             throw new Refusal(ExitCodes.CONFLICT, e.getMessage());
         }
         if (keys[1] >= 0) {
+            recheck.moveBodies(ctx.paths(), keys[1], keys[0]); // before the replaced fetch's files go
             FetchEnding.deleteTree(ctx.paths().fetchDir(keys[1]));
             ctx.budget().releaseFetch(keys[1]);
         }

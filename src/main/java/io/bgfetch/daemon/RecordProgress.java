@@ -27,6 +27,8 @@ final class RecordProgress implements TransferListener {
     private final int index;
     /** Body bytes received for this record, counted into the fetch's total. */
     private final AtomicLong received;
+    /** This record's own rate, for the per-transfer lines of progress displays. */
+    private final RateMeter rate = new RateMeter();
     private volatile List<Segment> plan;
     /** The quota's count of a body without a length, or null (a known length was claimed whole, or no quota). */
     private volatile StorageBudget.Streamed streamed;
@@ -51,6 +53,19 @@ final class RecordProgress implements TransferListener {
     /** The live segments, for snapshots and for readers following the body. */
     List<Segment> plan() {
         return plan;
+    }
+
+    /** Body bytes of this record received so far (before they are durable). */
+    long received() {
+        return received.get();
+    }
+
+    void sampleRate() {
+        rate.sample(received.get());
+    }
+
+    long bytesPerSecond() {
+        return rate.bytesPerSecond();
     }
 
     @Override
@@ -133,5 +148,12 @@ final class RecordProgress implements TransferListener {
     @Override
     public void uploaded(long bytes) {
         run.recordUploaded(index, bytes);
+    }
+
+    @Override
+    public void sourceChanged(int source, String url, String reason) {
+        // Not the URL itself: a signed mirror URL may carry a token in its query.
+        Log.info("fetch " + key + " record " + index + ": " + reason + "; mirror " + source + " takes over");
+        store.setSource(key, index, source);
     }
 }

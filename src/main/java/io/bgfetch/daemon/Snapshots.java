@@ -52,25 +52,57 @@ final class Snapshots {
         return new Registration(f.id(), f.title(), state, f.result(), f.failureReason(), downloaded,
                 f.downloadTotal(), run != null ? Math.max(run.uploaded(), f.uploaded()) : f.uploaded(), f.uploadTotal(),
                 records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
-                next == null ? null : next.toString(), f.options().dest(), rate, expectedTotal(f, records), List.of());
+                next == null ? null : next.toString(), f.options().dest(), rate, expectedTotal(f, records),
+                transfers(records, run));
     }
 
-    /** downloadTotal when given, else the announced sizes once all are known (failed records count as 0). */
+    /**
+     * downloadTotal when given, else the sum of the body sizes once every one is known: a done
+     * record's stored size, an arriving body's announced length; failed records count as 0. A
+     * record still waiting for its head, answered with an error it will retry, or arriving
+     * without a length leaves the total unknown (0).
+     */
     static long expectedTotal(FetchRow f, List<RecordRow> records) {
         if (f.downloadTotal() > 0) {
             return f.downloadTotal();
         }
         long sum = 0;
         for (RecordRow r : records) {
-            if ("failed".equals(r.state())) {
+            if (isFailed(r)) {
                 continue;
             }
-            if (r.size() < 0 || r.status() == 0) {
+            if (r.size() < 0 || !hasBodyHead(r)) {
                 return 0;
             }
             sum += r.size();
         }
         return sum;
+    }
+
+    /** The records being transferred now, with their own bytes and rate. */
+    private static List<Registration.Transfer> transfers(List<RecordRow> records, FetchRun run) {
+        if (run == null) {
+            return List.of();
+        }
+        List<Registration.Transfer> out = new ArrayList<>();
+        for (RecordRow r : records) {
+            RecordProgress p = r.isFinished() ? null : run.progressOf(r.idx());
+            if (p != null) {
+                out.add(new Registration.Transfer(r.idx(), r.url(), DestPlacer.nameFor(r), p.received(),
+                        announcedSize(r), p.bytesPerSecond()));
+            }
+        }
+        return out;
+    }
+
+    /** The stored head is a body's (2xx), not an error response kept to say why a retry waits. */
+    private static boolean hasBodyHead(RecordRow r) {
+        return r.status() >= 200 && r.status() <= 299;
+    }
+
+    /** The length a body's head announced, 0 when it announced none or no body head arrived yet. */
+    private static long announcedSize(RecordRow r) {
+        return hasBodyHead(r) ? Math.max(0, r.size()) : 0;
     }
 
     RecordInfo record(RecordRow r, FetchRun run) {
@@ -94,8 +126,11 @@ final class Snapshots {
         }
         Path body = paths.body(r.fetchKey(), r.idx());
         String path = !isFailed(r) && Files.exists(body) ? body.toString() : null;
-        return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), r.size(),
-                downloaded, path, available, r.statusText(), r.error(), r.destPath());
+        // Never negative (the contract): the body's size once done, the announced length while
+        // it arrives, 0 when no length is known or there is no body (failed).
+        long size = r.isDone() ? downloaded : isFailed(r) ? 0 : announcedSize(r);
+        return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), size,
+                downloaded, path, available, r.statusText(), r.error(), r.destPath(), r.notModified());
     }
 
     /** Bytes stored for a fetch's bodies: complete ones whole, others as far as checkpointed. */

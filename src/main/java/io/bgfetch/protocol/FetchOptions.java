@@ -27,17 +27,19 @@ import java.util.Locale;
  * @param limitRate      bytes per second for the whole fetch, 0 for no limit
  * @param retryForMillis how long transient errors are retried
  * @param network        proxies and trust, resolved by the command from its options and environment
+ * @param ifChanged      re-run a finished fetch of this ID with conditional requests (the validators of
+ *                       each record's last stored response); implies {@code replace}
  */
 public record FetchOptions(String title, String icon, long downloadTotal, List<String> headers, String method,
                            String uploadFile, String dest, String onSuccess, String onFail, String onAbort,
                            boolean desktopNotify, boolean replace, int jobs, int connections, long limitRate,
-                           long retryForMillis, NetworkOptions network) {
+                           long retryForMillis, NetworkOptions network, boolean ifChanged) {
 
     public static final long DEFAULT_RETRY_FOR_MILLIS = 24L * 60 * 60 * 1000;
 
     /** What an option left out means; also fills components missing from older stored rows. */
     public static final FetchOptions DEFAULTS = new FetchOptions(null, null, 0, null, null, null, null, null, null,
-            null, false, false, 4, 1, 0, DEFAULT_RETRY_FOR_MILLIS, null);
+            null, false, false, 4, 1, 0, DEFAULT_RETRY_FOR_MILLIS, null, false);
 
     public FetchOptions {
         title = title == null ? "" : title;
@@ -56,19 +58,29 @@ public record FetchOptions(String title, String icon, long downloadTotal, List<S
         limitRate = Math.max(0, limitRate);
         retryForMillis = Math.max(0, retryForMillis);
         network = network == null ? NetworkOptions.DIRECT : network;
+        replace = replace || ifChanged;
+    }
+
+    /** Options without {@code --if-changed}. */
+    public FetchOptions(String title, String icon, long downloadTotal, List<String> headers, String method,
+                        String uploadFile, String dest, String onSuccess, String onFail, String onAbort,
+                        boolean desktopNotify, boolean replace, int jobs, int connections, long limitRate,
+                        long retryForMillis, NetworkOptions network) {
+        this(title, icon, downloadTotal, headers, method, uploadFile, dest, onSuccess, onFail, onAbort,
+                desktopNotify, replace, jobs, connections, limitRate, retryForMillis, network, false);
     }
 
     /** The same options with the request body at {@code file} (the daemon's own copy). */
     public FetchOptions withUploadFile(String file) {
         return new FetchOptions(title, icon, downloadTotal, headers, method, file, dest, onSuccess, onFail, onAbort,
-                desktopNotify, replace, jobs, connections, limitRate, retryForMillis, network);
+                desktopNotify, replace, jobs, connections, limitRate, retryForMillis, network, ifChanged);
     }
 
     /** Headers, hooks and proxy URLs may carry credentials: keep them out of logs. */
     @Override
     public String toString() {
         return "FetchOptions[method=" + method + ", headers=" + headers.size() + " (hidden), jobs=" + jobs
-                + ", connections=" + connections + ", dest=" + dest + ", " + network + "]";
+                + ", connections=" + connections + ", dest=" + dest + (ifChanged ? ", if-changed" : "") + ", " + network + "]";
     }
 
     private static String emptyToNull(String s) {

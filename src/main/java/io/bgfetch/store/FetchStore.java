@@ -119,13 +119,15 @@ public final class FetchStore implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO records (fetch_key, idx, spec, method) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO records (fetch_key, idx, spec, method, previous) VALUES (?, ?, ?, ?, ?)")) {
                 int idx = 0;
                 for (RequestSpec r : f.requests()) {
+                    PreviousResponse previous = f.previousOf(idx);
                     ps.setLong(1, key);
                     ps.setInt(2, idx++);
                     ps.setString(3, StoredJson.write(r));
                     ps.setString(4, f.options().method());
+                    ps.setString(5, previous == null ? null : StoredJson.write(previous));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -204,7 +206,9 @@ public final class FetchStore implements AutoCloseable {
                             StoredJson.spec(rs.getString("spec")), rs.getString("method"), rs.getString("state"), rs.getInt("status"), rs.getString("status_text"),
                             rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
                             rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
-                            rs.getInt("integrity_retries"), rs.getString("dest_path")));
+                            rs.getInt("integrity_retries"), rs.getString("dest_path"),
+                            StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
+                            rs.getInt("source")));
                 }
             }
         } catch (SQLException | IOException e) {
@@ -217,18 +221,64 @@ public final class FetchStore implements AutoCloseable {
         update("UPDATE records SET state = ? WHERE fetch_key = ? AND idx = ?", state, key, idx);
     }
 
+    /** The record's body is complete: {@code size} is its length on disk (known now even when it was not announced). */
+    public synchronized void completeRecord(long key, int idx, long size) {
+        update("UPDATE records SET state = 'done', size = ? WHERE fetch_key = ? AND idx = ?", size, key, idx);
+    }
+
+    /**
+     * A re-check answered 304: the previous response is the record's again, complete, in one
+     * commit (its body file is already in place).
+     */
+    public synchronized void keepPrevious(long key, int idx, PreviousResponse p) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = prepare("""
+                    UPDATE records SET state = 'done', not_modified = 1, previous = NULL, status = ?, status_text = ?,
+                           headers = ?, size = ?, etag = ?, last_modified = ?, dest_path = ?
+                    WHERE fetch_key = ? AND idx = ?""", p.status(), p.statusText(), p.headersJson(), p.size(),
+                    p.etag(), p.lastModified(), p.destPath(), key, idx)) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
+                 PreparedStatement ins = prepare(
+                         "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, 0, 0, ?, ?)",
+                         key, idx, p.size(), p.size())) {
+                del.executeUpdate();
+                ins.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Which source (0 the URL, 1.. its mirrors) the record's transfer uses from now on. */
+    public synchronized void setSource(long key, int idx, int source) {
+        update("UPDATE records SET source = ? WHERE fetch_key = ? AND idx = ?", source, key, idx);
+    }
+
     public synchronized void failRecord(long key, int idx, String failureKind, String error) {
         update("UPDATE records SET state = 'failed', failure_kind = ?, error = ? WHERE fetch_key = ? AND idx = ?",
                 failureKind, error, key, idx);
     }
 
-    /** The response head of a body that starts (again) from zero, with its validators. */
+    /**
+     * The response head of a body that starts (again) from zero, with its validators. A response
+     * that is not a body to keep (an error) leaves a previous response in place; a body's head
+     * forgets it in the same commit, since that body replaces the previous one.
+     */
     public synchronized void saveHead(long key, int idx, int status, String statusText, String headersJson,
                                       long size, String etag, String lastModified) {
+        boolean body = status >= 200 && status <= 299;
         update("""
-                UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?
+                UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
+                       previous = CASE WHEN ? THEN NULL ELSE previous END
                 WHERE fetch_key = ? AND idx = ?""",
-                status, statusText, headersJson, size, etag, lastModified, key, idx);
+                status, statusText, headersJson, size, etag, lastModified, body, key, idx);
     }
 
     public synchronized void countIntegrityRetry(long key, int idx) {

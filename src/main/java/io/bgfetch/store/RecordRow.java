@@ -11,11 +11,24 @@ import io.bgfetch.protocol.RequestSpec;
  * @param headersJson   response headers as a JSON object (lower-case names)
  * @param failureKind   for a failed record: bad-status or fetch-error; else ""
  * @param integrityRetries how many times the body was discarded for an integrity mismatch
+ * @param previous      for a record re-checked by {@code --if-changed}: the response it started
+ *                      from, until a new body starts; else null
+ * @param notModified   the re-check was answered 304: the body is the previous one
+ * @param source        which of the request's sources is in use: 0 the URL, 1.. its mirrors
  */
 public record RecordRow(long fetchKey, int idx, RequestSpec spec, String method,
                         String state, int status, String statusText, String headersJson, long size,
                         String etag, String lastModified, String failureKind, String error,
-                        int integrityRetries, String destPath) {
+                        int integrityRetries, String destPath, PreviousResponse previous, boolean notModified,
+                        int source) {
+
+    /** A record that is not a re-check and uses its URL. */
+    public RecordRow(long fetchKey, int idx, RequestSpec spec, String method, String state, int status,
+                     String statusText, String headersJson, long size, String etag, String lastModified,
+                     String failureKind, String error, int integrityRetries, String destPath) {
+        this(fetchKey, idx, spec, method, state, status, statusText, headersJson, size, etag, lastModified,
+                failureKind, error, integrityRetries, destPath, null, false, 0);
+    }
 
     public String url() {
         return spec.url();

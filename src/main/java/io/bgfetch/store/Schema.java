@@ -69,6 +69,10 @@ final class Schema {
             ALTER TABLE records DROP COLUMN url;
             ALTER TABLE records DROP COLUMN sha256;
             ALTER TABLE records DROP COLUMN out_name;
+            """, """
+            ALTER TABLE records ADD COLUMN previous TEXT;
+            ALTER TABLE records ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE records ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
             """);
 
     private Schema() {

@@ -41,7 +41,12 @@ final class StoredJson {
         }
     }
 
+    /** Older rows lack {@code mirrors}: a missing list reads as none. */
     static RequestSpec spec(String json) throws IOException {
         return WireCodec.JSON_CODEC.beanFrom(RequestSpec.class, json);
+    }
+
+    static PreviousResponse previous(String json) throws IOException {
+        return json == null || json.isBlank() ? null : WireCodec.JSON_CODEC.beanFrom(PreviousResponse.class, json);
     }
 }

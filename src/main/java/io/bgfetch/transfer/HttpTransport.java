@@ -61,6 +61,15 @@ public final class HttpTransport implements Closeable {
      */
     OpenExchange open(DownloadRequest req, String range, String ifRange, LongConsumer uploadProgress,
                       Cancellation cancel) throws TransferFailure {
+        return open(req, range, ifRange, null, uploadProgress, cancel);
+    }
+
+    /**
+     * Like {@link #open(DownloadRequest, String, String, LongConsumer, Cancellation)}, sent with
+     * the stored body's validators ({@code --if-changed}) when {@code validators} is not null.
+     */
+    OpenExchange open(DownloadRequest req, String range, String ifRange, Validators validators,
+                      LongConsumer uploadProgress, Cancellation cancel) throws TransferFailure {
         NetworkClients.Lease lease = lease(req.network());
         boolean handedOver = false;
         try {
@@ -70,6 +79,9 @@ public final class HttpTransport implements Closeable {
             boolean withBody = req.uploadFile() != null;
             while (true) {
                 HttpUriRequestBase request = newRequest(req, method, uri, redirects.sameOriginAsFirst(uri), range, ifRange);
+                if (validators != null) {
+                    validators.addTo(request);
+                }
                 if (withBody) {
                     request.setEntity(new CountingFileEntity(req.uploadFile(), uploadProgress));
                 }
@@ -95,6 +107,18 @@ public final class HttpTransport implements Closeable {
         } finally {
             if (!handedOver) {
                 lease.close();
+            }
+        }
+    }
+
+    /** A conditional request's validators: the ETag and Last-Modified of the stored body, either may be null. */
+    record Validators(String ifNoneMatch, String ifModifiedSince) {
+        void addTo(HttpUriRequestBase request) {
+            if (ifNoneMatch != null) {
+                request.setHeader("If-None-Match", ifNoneMatch);
+            }
+            if (ifModifiedSince != null) {
+                request.setHeader("If-Modified-Since", ifModifiedSince);
             }
         }
     }

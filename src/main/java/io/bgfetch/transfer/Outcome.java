@@ -7,6 +7,13 @@ public sealed interface Outcome {
     record Done(long size) implements Outcome {
     }
 
+    /**
+     * A re-check ({@link DownloadRequest#conditional()}) was answered 304: the stored body is
+     * current and was not touched.
+     */
+    record NotModified() implements Outcome {
+    }
+
     /** Final failure of this record. */
     record Failed(FailureKind kind, int httpStatus, String message) implements Outcome {
     }

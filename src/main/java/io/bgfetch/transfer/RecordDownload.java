@@ -15,6 +15,12 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
  * and the body planned as segments) or resumes every unfinished segment with
  * {@code Range} + {@code If-Range}. Any answer that does not prove the stored bytes belong to
  * the same resource restarts the body from zero: a stored body is never a splice of two versions.
+ *
+ * <p>Sources: the request's URL, then its mirrors. When one fails for good (a permanent failure,
+ * or its retry window running out) the next takes over with a fresh window, resuming the stored
+ * bytes only where it proves with {@code If-Range} that they are the same body. Re-checks: a
+ * request with validators ({@code --if-changed}) first asks conditionally; a 304 keeps the stored
+ * body, and once any new body starts the validators are dropped (they no longer describe it).
  */
 public final class RecordDownload {
     /** Restarts in a row after which a lying or changing server is backed off from like any error. */
@@ -28,6 +34,12 @@ public final class RecordDownload {
     private final Cancellation cancel;
     private ResponseHead head;
     private List<Segment> plan;
+    /** The source in use (0: the URL) and the request as sent to it. */
+    private int source;
+    private DownloadRequest current;
+    /** The request's validators still describe the stored body; a 304 means keep it. */
+    private boolean conditional;
+    private boolean notModified;
 
     /**
      * @param storedHead the head persisted for this body, or null when it has not started
@@ -47,6 +59,9 @@ public final class RecordDownload {
         boolean planned = storedHead != null && (!storedPlan.isEmpty() || storedHead.size() == 0);
         this.head = planned ? storedHead : null;
         this.plan = planned ? storedPlan : List.of();
+        this.source = request.source();
+        this.current = request.atSource(source);
+        this.conditional = request.conditional() && !planned;
     }
 
     public Outcome run() {
@@ -65,6 +80,9 @@ public final class RecordDownload {
                 try {
                     listener.attempting();
                     attempt(body);
+                    if (notModified) {
+                        return new Outcome.NotModified();
+                    }
                     long size = progress();
                     if (head.size() >= 0 && size != head.size()) {
                         throw new TransferFailure.RestartBody("the stored body has " + size
@@ -72,8 +90,14 @@ public final class RecordDownload {
                     }
                     if (request.sha256() != null && !request.sha256().equals(body.sha256(size))) {
                         if (integrityRetries >= 1) {
-                            return new Outcome.Failed(FailureKind.FETCH_ERROR, 0,
-                                    "integrity mismatch: the body's SHA-256 differs from the expected one");
+                            String why = "integrity mismatch: the body's SHA-256 differs from the expected one";
+                            if (!nextSource(FailureKind.FETCH_ERROR, why)) {
+                                return failed(FailureKind.FETCH_ERROR, 0, why);
+                            }
+                            integrityRetries = 0;
+                            retry = new RetryPolicy(settings, request.retryFor());
+                            restart(body, why + "; trying the next source");
+                            continue;
                         }
                         integrityRetries++;
                         listener.integrityMismatch();
@@ -87,8 +111,14 @@ public final class RecordDownload {
                         continue;
                     }
                     if (!await(retry, r.getMessage(), null)) {
-                        return cancel.isCancelled() ? new Outcome.Cancelled()
-                                : new Outcome.Failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
+                        if (cancel.isCancelled()) {
+                            return new Outcome.Cancelled();
+                        }
+                        if (!nextSource(FailureKind.FETCH_ERROR, r.getMessage())) {
+                            return failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
+                        }
+                        retry = new RetryPolicy(settings, request.retryFor());
+                        restartsInARow = 0;
                     }
                 } catch (TransferFailure.Transient t) {
                     if (progress() > mostHeld) {
@@ -98,11 +128,21 @@ public final class RecordDownload {
                     }
                     if (!await(retry, t.getMessage(), t.retryAfter())) {
                         // A pause or stop during the wait is not the end of the retry window.
-                        return cancel.isCancelled() ? new Outcome.Cancelled()
-                                : new Outcome.Failed(t.kindWhenExhausted(), t.httpStatus(), t.getMessage());
+                        if (cancel.isCancelled()) {
+                            return new Outcome.Cancelled();
+                        }
+                        if (!nextSource(t.kindWhenExhausted(), t.getMessage())) {
+                            return failed(t.kindWhenExhausted(), t.httpStatus(), t.getMessage());
+                        }
+                        retry = new RetryPolicy(settings, request.retryFor());
+                        restartsInARow = 0;
                     }
                 } catch (TransferFailure.Permanent p) {
-                    return new Outcome.Failed(p.kind(), p.httpStatus(), p.getMessage());
+                    if (!nextSource(p.kind(), p.getMessage())) {
+                        return failed(p.kind(), p.httpStatus(), p.getMessage());
+                    }
+                    retry = new RetryPolicy(settings, request.retryFor());
+                    restartsInARow = 0;
                 } catch (TransferFailure cancelled) {
                     return new Outcome.Cancelled();
                 }
@@ -111,6 +151,26 @@ public final class RecordDownload {
             // opening the body file, repairing its plan, or restarting it failed locally
             return new Outcome.Failed(p.kind(), p.httpStatus(), p.getMessage());
         }
+    }
+
+    /**
+     * The source in use failed for good: the next one takes over (true), unless there is none,
+     * the fetch is stopping, or the failure is local (a full disk fails on every source).
+     */
+    private boolean nextSource(FailureKind kind, String why) {
+        if (kind == FailureKind.QUOTA || cancel.isCancelled() || source + 1 >= request.sourceCount()) {
+            return false;
+        }
+        source++;
+        current = request.atSource(source);
+        listener.sourceChanged(source, current.url(), why);
+        return true;
+    }
+
+    /** The record's final failure; with mirrors, the message says it is the last source's. */
+    private Outcome failed(FailureKind kind, int status, String message) {
+        int n = request.sourceCount();
+        return new Outcome.Failed(kind, status, n > 1 ? message + " (the last of " + n + " sources)" : message);
     }
 
     /** Waits out a retry delay; false when the retry window is used up or the fetch was stopped (check which). */
@@ -135,9 +195,15 @@ public final class RecordDownload {
     /** Starts the body from zero with a plain request, then fills the plan's segments. */
     private void fresh(BodyFile body) throws TransferFailure {
         Cancellation attempt = cancel.child();
-        OpenExchange exchange = http.open(request, null, null, listener::uploaded, attempt);
+        HttpTransport.Validators validators = conditional
+                ? new HttpTransport.Validators(request.ifNoneMatch(), request.ifModifiedSince()) : null;
+        OpenExchange exchange = http.open(current, null, null, validators, listener::uploaded, attempt);
         try {
             ClassicHttpResponse response = exchange.response();
+            if (conditional && response.getCode() == 304) {
+                notModified = true; // no body: the stored one is current
+                return;
+            }
             if (response.getCode() < 200 || response.getCode() > 299) {
                 exchange.cancel();
                 listener.errorResponse(HttpTransport.headOf(response));
@@ -147,6 +213,7 @@ public final class RecordDownload {
             if ("HEAD".equals(request.method())) {
                 h = new ResponseHead(h.status(), h.statusText(), h.headers(), 0, h.etag(), h.lastModified(), false);
             }
+            conditional = false; // from here on the stored body is being replaced
             body.truncate();
             try {
                 listener.headReceived(h);
@@ -178,7 +245,7 @@ public final class RecordDownload {
         if (openExchange != null) {
             group.track(openExchange);
         }
-        SegmentFetcher fetcher = new SegmentFetcher(http, settings, request, head, body, listener, limiter, group);
+        SegmentFetcher fetcher = new SegmentFetcher(http, settings, current, head, body, listener, limiter, group);
         AtomicReference<TransferFailure> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         try {
@@ -241,6 +308,7 @@ public final class RecordDownload {
     }
 
     private void restart(BodyFile body, String reason) throws TransferFailure.Permanent {
+        conditional = false;
         body.truncate();
         head = null;
         plan = List.of();

@@ -48,4 +48,11 @@ public interface TransferListener {
 
     /** Bytes of the request body sent so far in the current attempt. */
     void uploaded(long bytes);
+
+    /**
+     * The source in use failed for good and the next one takes over: persist {@code source}
+     * (1 for the first mirror, ...) so a restart goes on from it.
+     */
+    default void sourceChanged(int source, String url, String reason) {
+    }
 }

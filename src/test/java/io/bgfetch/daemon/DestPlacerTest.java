@@ -138,7 +138,7 @@ class DestPlacerTest {
     }
 
     @Test
-    void outNameWinsAndIsMadeUniqueToo() throws IOException {
+    void anOutNameKeepsItsNameAndDerivedNamesMakeWay() throws IOException {
         BodyPaths paths = new BodyPaths(tmp.resolve("store"));
         Path dest = tmp.resolve("dest");
         storeBody(paths, 0, bytes(10, 1));
@@ -148,8 +148,8 @@ class DestPlacerTest {
                 record(0, "https://h/report.pdf", null),
                 record(1, "https://h/other.pdf", "report.pdf")));
 
-        assertEquals(dest.resolve("report.pdf"), placed.get(0));
-        assertEquals(dest.resolve("report-1.pdf"), placed.get(1));
+        assertEquals(dest.resolve("report.pdf"), placed.get(1), "the name the user chose is the one they get");
+        assertEquals(dest.resolve("report-1.pdf"), placed.get(0));
     }
 
     @Test
@@ -214,5 +214,129 @@ class DestPlacerTest {
 
         assertTrue(placed.getFileName().toString().getBytes(StandardCharsets.UTF_8).length <= 255);
         assertArrayEquals(content, Files.readAllBytes(placed));
+    }
+
+    // ---- Content-Disposition and --if-changed ---------------------------------------------------
+
+    private static RecordRow withDisposition(int idx, String url, String outName, String disposition) {
+        String headers = "{\"content-disposition\":" + jsonString(disposition) + "}";
+        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", headers,
+                10, null, null, "", "", 0, null);
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "attachment; filename=\"report.pdf\" | report.pdf",
+            "attachment; filename*=UTF-8''%E2%82%AC%20rates.txt; filename=\"rates.txt\" | € rates.txt",
+            "attachment; filename=\"../../etc/passwd\" | passwd",
+            "attachment; filename=\"..\" | download-123",
+            "attachment; filename=\"...\" | download-123",
+            "attachment; filename=\".bashrc\" | bashrc",
+            "attachment; filename=\"\" | download-123",
+            "attachment; filename=\"  \" | download-123",
+            "attachment | download-123",
+            "attachment; filename*=UTF-8''bell%07%0D%0Aname.txt | bell___name.txt",
+            "attachment; filename*=UTF-8''%E2%80%AEtxt.exe | _txt.exe",
+            "attachment; filename=\"a \\\"quoted\\\" name.txt\" | a \"quoted\" name.txt",
+    })
+    void theServersFileNameIsUsedWhenSafe(String disposition, String expected) {
+        assertEquals(expected, DestPlacer.nameFor(withDisposition(0, "https://h/download-123", null, disposition)));
+    }
+
+    @Test
+    void aVeryLongServerFileNameIsCutToFitKeepingItsExtension() {
+        String name = DestPlacer.nameFor(withDisposition(0, "https://h/x", null,
+                "attachment; filename=\"" + "n".repeat(5000) + ".tar.gz\""));
+        assertEquals(240, name.getBytes(StandardCharsets.UTF_8).length);
+        assertTrue(name.endsWith(".tar.gz"));
+    }
+
+    @Test
+    void outWinsOverTheServersFileName() {
+        assertEquals("mine.bin", DestPlacer.nameFor(withDisposition(0, "https://h/x", "mine.bin",
+                "attachment; filename=\"theirs.bin\"")));
+    }
+
+    @Test
+    void serverNamesArePlacedUniqueAndInsideTheDestination() throws IOException {
+        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
+        Path dest = tmp.resolve("dest");
+        byte[] b0 = storeBody(paths, 0, bytes(10, 1));
+        byte[] b1 = storeBody(paths, 1, bytes(10, 2));
+        byte[] b2 = storeBody(paths, 2, bytes(10, 3));
+
+        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
+                withDisposition(0, "https://h/download?id=1", null, "attachment; filename=\"../../etc/passwd\""),
+                withDisposition(1, "https://h/download?id=2", null, "attachment; filename=\"passwd\""),
+                withDisposition(2, "https://h/download?id=3", null, "attachment; filename=\"/etc/PASSWD\"")));
+
+        assertEquals(dest.resolve("passwd"), placed.get(0));
+        assertEquals(dest.resolve("passwd-1"), placed.get(1));
+        assertEquals(dest.resolve("PASSWD-2"), placed.get(2));
+        assertArrayEquals(b0, Files.readAllBytes(placed.get(0)));
+        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
+        assertArrayEquals(b2, Files.readAllBytes(placed.get(2)));
+        assertEquals(List.of("PASSWD-2", "passwd", "passwd-1"), names(dest));
+    }
+
+    private static RecordRow notModified(int idx, String url, String destPath) {
+        return new RecordRow(KEY, idx, new RequestSpec(url), "GET", "done", 200, "OK", "{}", 10, "\"e\"", null, "", "",
+                0, destPath, null, true, 0);
+    }
+
+    @Test
+    void aNotModifiedRecordsFileIsLeftExactlyAsItIs() throws Exception {
+        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+        storeBody(paths, 0, bytes(10, 1));
+        byte[] b1 = storeBody(paths, 1, bytes(10, 2));
+        Path kept = dest.resolve("a.bin");
+        Files.writeString(kept, "the user's copy, perhaps edited");
+        Files.setLastModifiedTime(kept, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        Object inode = Files.getAttribute(kept, "unix:ino");
+
+        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
+                notModified(0, "https://h/a.bin", kept.toString()),
+                record(1, "https://other/a.bin", null)));
+
+        assertEquals(kept, placed.get(0));
+        assertEquals(inode, Files.getAttribute(kept, "unix:ino"), "not replaced");
+        assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(kept).toMillis(), "not rewritten");
+        assertEquals("the user's copy, perhaps edited", Files.readString(kept));
+        assertEquals(dest.resolve("a-1.bin"), placed.get(1), "the kept file's name stays taken");
+        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
+    }
+
+    @Test
+    void aNotModifiedRecordWhoseFileIsGoneOrElsewhereIsPlacedAgain() throws Exception {
+        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+        byte[] b0 = storeBody(paths, 0, bytes(10, 1));
+        byte[] b1 = storeBody(paths, 1, bytes(10, 2));
+        Path elsewhere = Files.createDirectories(tmp.resolve("old-dest")).resolve("b.bin");
+        Files.writeString(elsewhere, "old");
+
+        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
+                notModified(0, "https://h/a.bin", dest.resolve("a.bin").toString()),
+                notModified(1, "https://h/b.bin", elsewhere.toString())));
+
+        assertArrayEquals(b0, Files.readAllBytes(placed.get(0)));
+        assertEquals(dest.resolve("b.bin"), placed.get(1), "--dest changed: placed in the new one");
+        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
+        assertEquals("old", Files.readString(elsewhere), "the old directory is not touched");
     }
 }

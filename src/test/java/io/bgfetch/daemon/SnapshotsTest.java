@@ -12,6 +12,7 @@ import io.bgfetch.protocol.RequestSpec;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.NewFetch;
+import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
 import java.io.IOException;
@@ -172,5 +173,87 @@ class SnapshotsTest {
         assertEquals(Map.of("a", "1", "b", "x, y"), Snapshots.headers("{\"a\":\"1\",\"b\":\"x, y\"}"));
         assertEquals(List.of("z", "a"), List.copyOf(Snapshots.headers("{\"z\":\"1\",\"a\":\"2\"}").keySet()),
                 "order is kept");
+    }
+
+    // ---- sizes are never negative; the total a display may use ----------------------------------
+
+    @Test
+    void aFailedRecordsSizeIsZeroNotMinusOne() {
+        assertEquals(-1, row(2).size(), "stored: unknown");
+        assertEquals(0, snapshots.record(row(2), null).size());
+    }
+
+    @Test
+    void sizeWhileArrivingIsTheAnnouncedLengthOrZero() throws Exception {
+        long k = store.register(new NewFetch("sizes", FetchOptions.DEFAULTS, List.of(new RequestSpec("https://h/a"),
+                new RequestSpec("https://h/b"), new RequestSpec("https://h/c"), new RequestSpec("https://h/d")), 0))[0];
+        store.saveHead(k, 1, 200, "OK", "{}", 5000, null, null);         // announced
+        store.saveHead(k, 2, 200, "OK", "{}", -1, null, null);           // no length
+        store.saveHead(k, 3, 503, "Service Unavailable", "{}", 22, null, null); // an error it will retry
+        List<RecordRow> rows = store.records(k);
+
+        assertEquals(0, snapshots.record(rows.get(0), null).size(), "no response yet");
+        assertEquals(5000, snapshots.record(rows.get(1), null).size());
+        assertEquals(0, snapshots.record(rows.get(2), null).size(), "unknown length");
+        assertEquals(0, snapshots.record(rows.get(3), null).size(), "an error page is not the body");
+    }
+
+    @Test
+    void aCompleteBodyOfUnannouncedLengthHasItsStoredSize() throws Exception {
+        long k = store.register(new NewFetch("chunked", FetchOptions.DEFAULTS, List.of(new RequestSpec("https://h/a")), 0))[0];
+        store.saveHead(k, 0, 200, "OK", "{}", -1, null, null);
+        store.replaceSegments(k, 0, List.of(new SegmentRow(0, 0, 777, 777)));
+        store.completeRecord(k, 0, 777);
+
+        RecordInfo info = snapshots.record(store.records(k).get(0), null);
+        assertEquals(777, info.size());
+        assertEquals(777, info.downloaded());
+        assertFalse(info.notModified());
+    }
+
+    @Test
+    void aRecordKeptByARecheckSaysNotModified() throws Exception {
+        PreviousResponse prev = new PreviousResponse(200, "OK", "{}", 10, "\"v\"", null, null);
+        long k = store.register(new NewFetch("recheck", FetchOptions.DEFAULTS, List.of(new RequestSpec("https://h/a")),
+                0, List.of(prev)))[0];
+        store.keepPrevious(k, 0, prev);
+
+        RecordInfo info = snapshots.record(store.records(k).get(0), null);
+        assertTrue(info.notModified());
+        assertEquals("done", info.state());
+        assertEquals(10, info.size());
+    }
+
+    @Test
+    void expectedTotalIsDownloadTotalWhenGiven() {
+        assertEquals(1000, Snapshots.expectedTotal(store.find(key).orElseThrow(), store.records(key)));
+    }
+
+    @Test
+    void expectedTotalSumsKnownSizesAndIsUnknownWhileAnyIsUnknown() throws Exception {
+        long k = store.register(new NewFetch("total", FetchOptions.DEFAULTS, List.of(new RequestSpec("https://h/a"),
+                new RequestSpec("https://h/b"), new RequestSpec("https://h/c")), 0))[0];
+        FetchRow f = store.find(k).orElseThrow();
+        store.saveHead(k, 0, 200, "OK", "{}", -1, null, null);
+        store.completeRecord(k, 0, 300);                          // done, length learnt at the end
+        store.saveHead(k, 1, 200, "OK", "{}", 200, null, null);   // arriving, announced
+        assertEquals(0, Snapshots.expectedTotal(f, store.records(k)), "record 2 has no response yet");
+
+        store.saveHead(k, 2, 503, "Service Unavailable", "{}", 22, null, null);
+        assertEquals(0, Snapshots.expectedTotal(f, store.records(k)), "an error page says nothing of the body");
+
+        store.saveHead(k, 2, 200, "OK", "{}", -1, null, null);
+        assertEquals(0, Snapshots.expectedTotal(f, store.records(k)), "a body without a length");
+
+        store.saveHead(k, 2, 200, "OK", "{}", 50, null, null);
+        assertEquals(550, Snapshots.expectedTotal(f, store.records(k)));
+
+        store.failRecord(k, 1, "fetch-error", "gone");
+        assertEquals(350, Snapshots.expectedTotal(f, store.records(k)), "a failed record counts as 0");
+    }
+
+    @Test
+    void aFetchThatIsNotRunningHasNoTransfers() {
+        assertEquals(List.of(), snapshots.registration(store.find(key).orElseThrow(), null).transfers());
     }
 }

@@ -332,7 +332,7 @@ class FetchStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            assertEquals(2, rs.getInt(1));
+            assertEquals(3, rs.getInt(1));
         }
         store = FetchStore.open(dbFile);
         long next = store.register(fetch("after-reopen", false, "https://h/b"))[0];
@@ -357,5 +357,102 @@ class FetchStoreTest {
         store.delete(a);
         long b = store.register(fetch("b", false, "https://h/b"))[0];
         assertTrue(b > a, "a reused key would find another fetch's bodies under store/KEY/");
+    }
+
+    // ---- --if-changed, sizes and sources (schema 3) -------------------------------------------
+
+    @Test
+    void aCompleteRecordStoresTheSizeOfItsBody() throws Exception {
+        long key = store.register(fetch("sizes", false, "https://h/chunked"))[0];
+        store.saveHead(key, 0, 200, "OK", "{}", -1, null, null);
+        store.completeRecord(key, 0, 12_345);
+        RecordRow r = store.records(key).get(0);
+        assertEquals("done", r.state());
+        assertEquals(12_345, r.size(), "a length not announced is known once the body is complete");
+    }
+
+    @Test
+    void aPreviousResponseIsStoredUntilABodyReplacesIt() throws Exception {
+        PreviousResponse prev = new PreviousResponse(200, "OK", "{\"etag\":\"\\\"v1\\\"\"}", 10, "\"v1\"",
+                "Wed, 21 Oct 2015 07:28:00 GMT", "/dest/a.bin");
+        java.util.ArrayList<PreviousResponse> previous = new java.util.ArrayList<>();
+        previous.add(null);
+        previous.add(prev);
+        NewFetch f = new NewFetch("recheck", options("recheck", true),
+                List.of(new RequestSpec("https://h/new"), new RequestSpec("https://h/a.bin")), 0, previous);
+        long key = store.register(f)[0];
+
+        List<RecordRow> rows = store.records(key);
+        assertNull(rows.get(0).previous());
+        assertEquals(prev, rows.get(1).previous());
+        assertEquals(0, rows.get(1).status(), "the record itself starts without a response");
+        assertFalse(rows.get(1).notModified());
+
+        store.saveHead(key, 1, 503, "Service Unavailable", "{}", 19, null, null);
+        assertEquals(prev, store.records(key).get(1).previous(), "an error to retry keeps the previous response");
+
+        store.saveHead(key, 1, 200, "OK", "{}", 20, "\"v2\"", null);
+        assertNull(store.records(key).get(1).previous(), "a new body replaces it");
+    }
+
+    @Test
+    void keepingThePreviousResponseMakesItTheRecordsAgain() throws Exception {
+        PreviousResponse prev = new PreviousResponse(200, "OK", "{\"content-type\":\"text/plain\"}", 10, "\"v1\"",
+                null, "/dest/a.bin");
+        long key = store.register(new NewFetch("kept", options("kept", true), List.of(new RequestSpec("https://h/a")),
+                0, List.of(prev)))[0];
+        store.saveHead(key, 0, 503, "Service Unavailable", "{}", 19, null, null);
+
+        store.keepPrevious(key, 0, prev);
+
+        RecordRow r = store.records(key).get(0);
+        assertEquals("done", r.state());
+        assertTrue(r.notModified());
+        assertNull(r.previous());
+        assertEquals(200, r.status());
+        assertEquals("{\"content-type\":\"text/plain\"}", r.headersJson());
+        assertEquals(10, r.size());
+        assertEquals("\"v1\"", r.etag());
+        assertEquals("/dest/a.bin", r.destPath());
+        assertEquals(List.of(new SegmentRow(0, 0, 10, 10)), store.segments(key, 0), "the whole body is stored");
+    }
+
+    @Test
+    void theSourceInUseIsStored() throws Exception {
+        long key = store.register(fetch("mirrored", false, "https://h/a"))[0];
+        assertEquals(0, store.records(key).get(0).source());
+        store.setSource(key, 0, 2);
+        assertEquals(2, store.records(key).get(0).source());
+    }
+
+    @Test
+    void mirrorsAreStoredWithTheRequest() throws Exception {
+        RequestSpec spec = new RequestSpec("https://h/a", null, null, null, List.of("https://m1/a", "http://m2/a"));
+        long key = store.register(new NewFetch("m", FetchOptions.DEFAULTS, List.of(spec), 0))[0];
+        assertEquals(spec, store.records(key).get(0).spec());
+    }
+
+    @Test
+    void aVersion2DatabaseIsMigratedAndItsRequestsHaveNoMirrors() throws Exception {
+        store.close();
+        Path old = tmp.resolve("v2.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            Schema.migrate(c, 2);
+            st.executeUpdate("""
+                    INSERT INTO fetches (key, id, state, options, created_at)
+                    VALUES (3, 'v2', 'done', '{"title":"t","jobs":2}', '2026-11-01T00:00:00Z')""");
+            st.executeUpdate("""
+                    INSERT INTO records (fetch_key, idx, spec, method, state, size)
+                    VALUES (3, 0, '{"url":"https://h/a.bin","sha256":null,"out":"a.bin","credentials":null}',
+                            'GET', 'done', 10)""");
+        }
+        store = FetchStore.open(old);
+        RecordRow r = store.records(3).get(0);
+        assertEquals(new RequestSpec("https://h/a.bin", null, "a.bin", null), r.spec());
+        assertEquals(List.of(), r.spec().mirrors());
+        assertNull(r.previous());
+        assertFalse(r.notModified());
+        assertEquals(0, r.source());
+        assertFalse(store.find("v2").orElseThrow().options().ifChanged());
     }
 }

@@ -228,6 +228,15 @@ final class Exchange implements Runnable {
         }
 
         Resource.Content c = r.content();
+        if (notModified(req, r, c)) {
+            AtomicLong sent = log(req, pathOnly, 304);
+            List<String[]> headers = new ArrayList<>();
+            headers.add(new String[] {"Date", Resource.HTTP_DATE.format(Instant.now())});
+            headers.add(new String[] {"ETag", c.etag()});
+            headers.add(new String[] {"Last-Modified", c.lastModified()});
+            writeHead(304, headers, Map.of(), keep);
+            return keep;
+        }
         long total = c.body().length;
         Plan plan = plan(req, r, c, fault);
         if (plan.status() == 416) {
@@ -287,6 +296,38 @@ final class Exchange implements Runnable {
             return false;
         }
         return keep;
+    }
+
+    /**
+     * A conditional GET or HEAD whose validators match the current content (RFC 9110 13.2.2:
+     * If-None-Match, weak comparison, decides when present; else If-Modified-Since).
+     */
+    private static boolean notModified(Request req, Resource r, Resource.Content c) {
+        if (!r.validators() || !(req.method().equals("GET") || req.method().equals("HEAD"))) {
+            return false;
+        }
+        String inm = req.header("if-none-match");
+        if (inm != null) {
+            String current = c.etag().startsWith("W/") ? c.etag().substring(2) : c.etag();
+            for (String tag : inm.split(",")) {
+                String t = tag.trim();
+                if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(current)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = req.header("if-modified-since");
+        if (ims == null) {
+            return false;
+        }
+        try {
+            Instant since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant modified = ZonedDateTime.parse(c.lastModified(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return !modified.isAfter(since);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** Decides status, slice and Content-Range from Range, If-Range and the fault. */

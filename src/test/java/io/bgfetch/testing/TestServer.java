@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A fault-injecting HTTP/1.1 server for tests, on a raw {@link ServerSocket} bound to
  * 127.0.0.1. One thread per connection, keep-alive with Content-Length framing, GET, HEAD,
  * POST, PUT (any method is answered like GET; HEAD without a body), single byte ranges
- * with If-Range, and the misbehaviours of {@link Fault} and {@link Resource}.
+ * with If-Range, conditional GET/HEAD (If-None-Match, If-Modified-Since: 304 while the content
+ * is unchanged), and the misbehaviours of {@link Fault} and {@link Resource}.
  *
  * <p>Paths are matched on the request target with its query string, then without it.
  * {@link #requests(String)} and friends take a path without query (every request to that

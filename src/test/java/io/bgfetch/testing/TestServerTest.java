@@ -288,6 +288,31 @@ class TestServerTest {
     }
 
     @Test
+    void conditionalRequestsAre304WhileTheContentIsUnchanged() throws Exception {
+        Resource r = server.add("/cond", 1000).etag("\"v1\"").lastModified("Tue, 02 Jan 2024 03:04:05 GMT");
+        HttpResponse<byte[]> notModified = get("/cond", "If-None-Match", "\"v1\"");
+        assertEquals(304, notModified.statusCode());
+        assertEquals(0, notModified.body().length);
+        assertEquals("\"v1\"", notModified.headers().firstValue("etag").orElseThrow());
+        assertEquals(304, get("/cond", "If-None-Match", "\"x\", W/\"v1\"").statusCode(), "weak comparison, lists");
+        assertEquals(200, get("/cond", "If-None-Match", "\"x\"").statusCode());
+        assertEquals(304, get("/cond", "If-Modified-Since", "Tue, 02 Jan 2024 03:04:05 GMT").statusCode());
+        assertEquals(304, get("/cond", "If-Modified-Since", "Wed, 03 Jan 2024 00:00:00 GMT").statusCode());
+        assertEquals(200, get("/cond", "If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT").statusCode());
+        assertEquals(200, get("/cond", "If-None-Match", "\"x\"", "If-Modified-Since",
+                "Wed, 03 Jan 2024 00:00:00 GMT").statusCode(), "If-None-Match decides when present");
+        assertEquals(304, server.requests("/cond").get(0).status(), "the log shows the 304");
+
+        r.replaceBody(new byte[10]);
+        HttpResponse<byte[]> changed = get("/cond", "If-None-Match", "\"v1\"",
+                "If-Modified-Since", "Tue, 02 Jan 2024 03:04:05 GMT");
+        assertEquals(200, changed.statusCode());
+        assertEquals(10, changed.body().length);
+        server.add("/nv-cond", 10).noValidators();
+        assertEquals(200, get("/nv-cond", "If-None-Match", "*").statusCode(), "no validators: never 304");
+    }
+
+    @Test
     void noRangesAlwaysFullAndNoAcceptRanges() throws Exception {
         Resource r = server.add("/nr", 1000).noRanges();
         HttpResponse<byte[]> resp = get("/nr", "Range", "bytes=10-");

@@ -520,7 +520,7 @@ class RecordDownloadTest {
 
     // ---- a listener that records what it is told ------------------------------------------------
 
-    static final class Recorder implements TransferListener {
+    static class Recorder implements TransferListener {
         final List<ResponseHead> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<ResponseHead> errorHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Integer> planSizes = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -43,7 +43,7 @@ public final class Credentials {
                 chosen = entries.credentialsFor(uri.getHost()).orElse(null);
             }
             String url = fromUrl == null && uri.getRawUserInfo() == null ? spec.url() : withoutUserInfo(uri);
-            out.add(new RequestSpec(url, spec.sha256(), spec.out(), chosen));
+            out.add(spec.withUrlAndCredentials(url, chosen));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import io.bgfetch.protocol.RequestSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,10 @@ import java.util.Map;
  *       name for the file under {@code --dest}, so no {@code /}, not {@code .} or {@code ..}, no
  *       NUL, not empty, at most 255 bytes of UTF-8 (the usual file-name limit, checked here rather
  *       than when the download is over). Two lines may not use the same {@code out=} name, since
- *       the second would overwrite the first. Each key at most once per line; unknown keys are
- *       errors.</li>
+ *       the second would overwrite the first. {@code mirror=<URL>}: another source of the same
+ *       body, repeatable, in the order of trying; checked like the URL, and without
+ *       {@code user:password@} (credentials given with {@code -u} or netrc reach a mirror only on
+ *       the URL's own origin). Other keys at most once per line; unknown keys are errors.</li>
  *   <li>CRLF, CR and LF line ends are all accepted, and so is a UTF-8 byte order mark at the
  *       start (the reader must already decode UTF-8; the BOM then shows up as U+FEFF).</li>
  * </ul>
@@ -84,6 +87,7 @@ public final class RequestListParser {
         String[] tokens = line.split("\\s+");
         String url = HttpUrl.require(tokens[0]);
         Map<String, String> keys = new LinkedHashMap<>();
+        List<String> mirrors = new ArrayList<>();
         for (int i = 1; i < tokens.length; i++) {
             String token = tokens[i];
             int eq = token.indexOf('=');
@@ -91,6 +95,10 @@ public final class RequestListParser {
                 throw new IllegalArgumentException("expected key=value after the URL, got '" + token + "'");
             }
             String key = token.substring(0, eq);
+            if (key.equals("mirror")) {
+                mirrors.add(mirror(token.substring(eq + 1)));
+                continue;
+            }
             if (!key.equals("integrity") && !key.equals("sha256") && !key.equals("out")) {
                 throw new IllegalArgumentException("unknown key '" + key + "'");
             }
@@ -98,7 +106,21 @@ public final class RequestListParser {
                 throw new IllegalArgumentException("key '" + key + "' given twice");
             }
         }
-        return new RequestSpec(url, digest(keys), outName(keys.get("out")), null);
+        return new RequestSpec(url, digest(keys), outName(keys.get("out")), null, mirrors);
+    }
+
+    /** A mirror URL: http(s) like the URL itself, and no credentials of its own. */
+    private static String mirror(String value) {
+        String url;
+        try {
+            url = HttpUrl.require(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mirror=: " + e.getMessage());
+        }
+        if (URI.create(url).getRawUserInfo() != null) {
+            throw new IllegalArgumentException("mirror= URLs cannot carry user:password@ (use -u or --netrc)");
+        }
+        return url;
     }
 
     /** @return the lowercase hex SHA-256 from integrity= and/or sha256=, or null for neither */

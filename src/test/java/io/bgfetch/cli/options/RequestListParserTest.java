@@ -183,4 +183,37 @@ class RequestListParserTest {
         };
         assertThrows(IOException.class, () -> RequestListParser.parse(failing, "-"));
     }
+
+    // ---- mirror= ------------------------------------------------------------------------------
+
+    @Test
+    void mirrorsAreRepeatableAndKeepTheirOrder() throws IOException {
+        List<RequestSpec> specs = parse("https://a.example/f.iso mirror=https://b.example/f.iso out=f.iso "
+                + "mirror=http://c.example:8080/pub/f.iso\nhttps://a.example/g.iso\n");
+        assertEquals(List.of("https://b.example/f.iso", "http://c.example:8080/pub/f.iso"), specs.get(0).mirrors());
+        assertEquals("f.iso", specs.get(0).out());
+        assertEquals(List.of(), specs.get(1).mirrors());
+    }
+
+    @Test
+    void mirrorsAreCheckedLikeUrls() {
+        assertEquals("list.txt:1: mirror=: not an http(s) URL: ftp://b/f",
+                error("https://a/f mirror=ftp://b/f"));
+        assertTrue(error("https://a/f mirror=").startsWith("list.txt:1: mirror=: invalid URL"), error("https://a/f mirror="));
+        assertTrue(error("https://a/f mirror=relative/f").contains("mirror=: not an http(s) URL"));
+    }
+
+    @Test
+    void aMirrorCannotCarryCredentials() {
+        assertTrue(error("https://a/f mirror=https://u:p@b/f").contains("cannot carry user:password"));
+    }
+
+    @Test
+    void credentialsKeepTheMirrors() throws IOException {
+        List<RequestSpec> specs = Credentials.apply(parse("https://u:p@a.example/f mirror=https://b.example/f"),
+                null, null);
+        assertEquals("https://a.example/f", specs.get(0).url());
+        assertEquals("u:p", specs.get(0).credentials());
+        assertEquals(List.of("https://b.example/f"), specs.get(0).mirrors());
+    }
 }
