@@ -140,10 +140,10 @@ class HostileServerTest {
         Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
         assertEquals(FailureKind.BAD_STATUS, failed.kind());
         assertEquals(404, failed.httpStatus());
-        assertEquals("HTTP 404 Not?]0;pwned? Found?31m", failed.message());
+        assertEquals("HTTP 404 Not Found", failed.message());
         ResponseHead head = listener.errorHeads.get(0);
-        assertEquals("Not?]0;pwned? Found?31m", head.statusText());
-        assertEquals("a?[2Jb?", head.headers().get("x-evil"));
+        assertEquals("Not Found", head.statusText());
+        assertEquals("ab?", head.headers().get("x-evil"));
         assertFalse(head.headers().values().stream().anyMatch(v -> v.chars().anyMatch(Character::isISOControl)));
     }
 }

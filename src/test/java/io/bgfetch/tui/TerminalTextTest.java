@@ -33,7 +33,7 @@ class TerminalTextTest {
     void sanitizeReplacesControlCharacters() {
         String clean = "Episode 42";
         assertSame(clean, TerminalText.sanitize(clean));
-        assertEquals("ab?c?d?e", TerminalText.sanitize("a\u001B[31mb\nc\td\u2028e"));
+        assertEquals("ab?c d?e", TerminalText.sanitize("a\u001B[31mb\nc\td\u2028e"));
         assertEquals("", TerminalText.sanitize(null));
     }
 
