@@ -1,5 +1,6 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.home.Ownership;
 import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.protocol.Reply;
@@ -13,7 +14,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -27,14 +30,17 @@ final class SocketServer implements AutoCloseable {
     private final Path path;
     private final RequestHandler handler;
     private final String version;
-    private final String owner = System.getProperty("user.name");
+    /** This daemon's user, as the file system names it: compared by uid, never by user name. */
+    private final UserPrincipal owner;
     private volatile boolean closed;
 
-    private SocketServer(ServerSocketChannel server, Path path, RequestHandler handler, String version) {
+    private SocketServer(ServerSocketChannel server, Path path, RequestHandler handler, String version,
+                         UserPrincipal owner) {
         this.server = server;
         this.path = path;
         this.handler = handler;
         this.version = version;
+        this.owner = owner;
     }
 
     /** Binds the socket; the caller holds the daemon lock, so a file already there is stale. */
@@ -43,7 +49,11 @@ final class SocketServer implements AutoCloseable {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
         PrivateFiles.restrict(path);
-        return new SocketServer(server, path, handler, version);
+        // The socket was just made by this process, so its owner is this process's uid; the
+        // principals of the file system compare by uid (a uid without a passwd entry included).
+        Ownership.requireOwner(path, "the socket");
+        UserPrincipal owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
+        return new SocketServer(server, path, handler, version, owner);
     }
 
     void serveInBackground() {
@@ -70,10 +80,9 @@ final class SocketServer implements AutoCloseable {
     private void serve(SocketChannel client) {
         try (client) {
             UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            String user = peer.user().getName();
-            if (!owner.equals(user)) {
-                Log.info("refused a connection from user " + user + " (uid " + PeerUids.uidOf(user)
-                        + "): only " + owner + " may use this daemon");
+            if (!owner.equals(peer.user())) {
+                Log.info("refused a connection from uid " + PeerUids.uidOf(peer.user()) + " (" + peer.user().getName()
+                        + "): only uid " + PeerUids.uidOf(owner) + " may use this daemon");
                 return;
             }
             WireCodec codec = new WireCodec(Channels.newInputStream(client), Channels.newOutputStream(client));
