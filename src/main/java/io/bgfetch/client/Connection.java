@@ -1,5 +1,7 @@
 package io.bgfetch.client;
 
+import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.Ownership;
 import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.Request;
@@ -21,8 +23,14 @@ final class Connection implements AutoCloseable {
         this.codec = new WireCodec(Channels.newInputStream(channel), Channels.newOutputStream(channel));
     }
 
-    /** Connects and exchanges greetings; throws IOException when nothing listens at {@code socket}. */
-    static Connection open(Path socket, String clientVersion) throws IOException {
+    /**
+     * Connects to the home's daemon and exchanges greetings; throws IOException when nothing
+     * listens there. Nothing is sent, and no connection is even tried, to a socket that is not
+     * ours or that sits in a shared directory anyone else could have planted it in.
+     */
+    static Connection open(BgfetchHome home, String clientVersion) throws IOException {
+        Path socket = home.socket();
+        requireSafe(home, socket);
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -46,6 +54,23 @@ final class Connection implements AutoCloseable {
                     "the daemon at " + socket + " refused the connection or closed it", e);
         }
         return c;
+    }
+
+    /**
+     * A socket outside the home lives in a shared place such as /tmp: its directory must be ours,
+     * a real directory and closed to others, else someone else could be listening there. The
+     * socket itself must be ours wherever it is. A missing one is only "no daemon".
+     */
+    private static void requireSafe(BgfetchHome home, Path socket) throws IOException {
+        try {
+            if (home.socketOutsideHome()) {
+                Ownership.requirePrivateDirectory(socket.getParent(), "the socket directory");
+            }
+            Ownership.requireOwner(socket, "the socket");
+        } catch (Ownership.UnsafePathException e) {
+            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "will not connect to the daemon: "
+                    + e.getMessage(), e);
+        }
     }
 
     void send(Request request) throws IOException {

@@ -37,7 +37,7 @@ public final class DaemonClient {
     public Optional<Object> callIfRunning(Request request) {
         Connection c;
         try {
-            c = Connection.open(home.socket(), version);
+            c = Connection.open(home, version);
         } catch (IOException notRunning) {
             return Optional.empty();
         }

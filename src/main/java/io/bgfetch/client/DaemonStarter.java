@@ -42,7 +42,7 @@ final class DaemonStarter {
     @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     Connection connectOrStart(String version) {
         try {
-            return Connection.open(home.socket(), version);
+            return Connection.open(home, version);
         } catch (IOException notRunning) {
             // start one below
         }
@@ -52,7 +52,7 @@ final class DaemonStarter {
             try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
                  FileLock ignored = lockChannel.lock()) {
                 try {
-                    return Connection.open(home.socket(), version);
+                    return Connection.open(home, version);
                 } catch (IOException stillNotRunning) {
                     Process daemon = spawn();
                     return awaitSocket(daemon, version);
@@ -89,7 +89,7 @@ final class DaemonStarter {
         long pause = 10;
         while (System.currentTimeMillis() < deadline) {
             try {
-                return Connection.open(home.socket(), version);
+                return Connection.open(home, version);
             } catch (IOException notYet) {
                 if (!daemon.isAlive() && daemon.exitValue() != 0) {
                     throw new IOException("it exited at once (" + lastLogLine() + ")");
