@@ -18,6 +18,11 @@ final class RequestHandler {
     /** Sends replies on one connection. */
     interface ReplySink {
         void send(Reply reply) throws IOException;
+
+        /** True once the client has gone: a stream that writes only on change stops then. */
+        default boolean clientGone() {
+            return false;
+        }
     }
 
     private final FetchService fetches;
@@ -94,7 +99,7 @@ final class RequestHandler {
             List<Registration> regs = fetches.status(ids);
             boolean allDone = regs.stream().allMatch(Registration::isDone);
             out.send(allDone ? Reply.of(json(regs)) : Reply.partial(json(regs)));
-            if (allDone) {
+            if (allDone || out.clientGone()) {
                 return;
             }
             await(seen, interval);
@@ -115,6 +120,9 @@ final class RequestHandler {
             if (r.available() != last) {
                 out.send(Reply.partial(r));
                 last = r.available();
+            }
+            if (out.clientGone()) {
+                return;
             }
             await(seen, 50);
         }
