@@ -40,20 +40,30 @@ public final class Daemon {
         this.version = version;
     }
 
+    /**
+     * The system property by which a client tells the daemon it spawns to write its log to
+     * {@code HOME/daemon.log} itself (value {@code file}); without it, as for {@code daemon run}
+     * in the foreground, the log goes to stderr. (DaemonStarter spells out the same name.)
+     */
+    public static final String LOG_PROPERTY = "bgfetch.log";
+
     /** Runs a daemon in this process until it is told to stop; returns the process exit code. */
     public static int run(BgfetchHome home, String version) {
         Daemon d = new Daemon(home, version);
         try {
             home.create();
+            d.setUpLog();
             d.lock = DaemonLock.tryAcquire(home.daemonLock());
             if (d.lock == null) {
                 System.err.println("bgfetch: a daemon is already running for " + home.root());
                 return ExitCodes.CONFLICT;
             }
             d.start();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("bgfetch: the daemon cannot start: " + e.getMessage());
+        } catch (Throwable e) {
+            // Whatever it is (a missing native library, say), one line, no stack trace; the
+            // spawning client shows this last line as the reason.
             Log.error("cannot start", e);
+            System.err.println("bgfetch: the daemon cannot start: " + oneLine(e));
             d.stop();
             return ExitCodes.DAEMON_UNAVAILABLE;
         }
@@ -65,6 +75,25 @@ public final class Daemon {
         }
         d.stop();
         return ExitCodes.OK;
+    }
+
+    /**
+     * A spawned daemon logs to HOME/daemon.log itself, kept bounded; its stdout and stderr go to
+     * the same file (the spawning client set that up), for what the JVM prints on its own. The
+     * file is watched in the foreground too, since hooks append their output to it.
+     */
+    private void setUpLog() {
+        LogFile file = new LogFile(home.logFile(), DaemonSettings.logMaxBytes(System.getenv()));
+        if ("file".equals(System.getProperty(LOG_PROPERTY))) {
+            Log.toFile(file);
+        }
+        file.watch();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> Log.error("unexpected failure in " + t.getName(), e));
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+        return m.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     private void start() throws IOException {

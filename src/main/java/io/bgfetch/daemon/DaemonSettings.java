@@ -17,6 +17,8 @@ import java.util.Map;
  * <li>{@code BGFETCH_CONNECT_TIMEOUT}: TCP connect timeout (30s)</li>
  * <li>{@code BGFETCH_CHECKPOINT_BYTES}: progress is fsynced and recorded at least this often per connection (4MiB)</li>
  * <li>{@code BGFETCH_QUOTA}: the most body bytes the store may hold (unlimited)</li>
+ * <li>{@code BGFETCH_LOG_MAX}: {@code daemon.log} is rotated to {@code daemon.log.1} and
+ *     {@code .2} beyond this size (1MiB; at least 4KiB), see {@link LogFile}</li>
  * </ul>
  */
 record DaemonSettings(TransferSettings transfer, long quotaBytes) {
@@ -30,6 +32,11 @@ record DaemonSettings(TransferSettings transfer, long quotaBytes) {
                 Math.max(64 << 10, size(env, "BGFETCH_CHECKPOINT_BYTES", d.checkpointBytes())),
                 d.bufferBytes());
         return new DaemonSettings(transfer, size(env, "BGFETCH_QUOTA", 0));
+    }
+
+    /** Read on its own, before the rest: the log is set up first, so that the rest can log. */
+    static long logMaxBytes(Map<String, String> env) {
+        return Math.max(4 << 10, size(env, "BGFETCH_LOG_MAX", 1 << 20));
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {
