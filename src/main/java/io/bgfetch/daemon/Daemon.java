@@ -101,6 +101,8 @@ public final class Daemon {
         DaemonSettings settings = DaemonSettings.fromEnvironment(System.getenv());
         store = openStore();
         BodyPaths paths = new BodyPaths(PrivateFiles.directories(home.storeDir()));
+        // Before anything resumes or registers: then whatever no row refers to is an orphan.
+        OrphanSweep.of(store, paths).ifPresent(OrphanSweep::run);
         StorageBudget budget = new StorageBudget(home.storeDir(), settings.quotaBytes());
         reserveStoredBodies(budget);
         http = new HttpTransport(settings.transfer(), version);
