@@ -1,6 +1,7 @@
 package io.bgfetch.client;
 
 import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.protocol.ExitCodes;
 import java.io.File;
@@ -62,7 +63,7 @@ final class DaemonStarter {
             }
         } catch (IOException e) {
             throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
-                    "cannot start the daemon in " + home.root() + ": " + e.getMessage(), e);
+                    "cannot start the daemon in " + home.root() + ": " + FileProblem.describe(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.bgfetch.daemon;
 
 import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.store.FetchRow;
@@ -63,7 +64,7 @@ public final class Daemon {
             // Whatever it is (a missing native library, say), one line, no stack trace; the
             // spawning client shows this last line as the reason.
             Log.error("cannot start", e);
-            System.err.println("bgfetch: the daemon cannot start: " + oneLine(e));
+            System.err.println("bgfetch: the daemon cannot start: " + FileProblem.describe(e));
             d.stop();
             return ExitCodes.DAEMON_UNAVAILABLE;
         }
@@ -91,10 +92,6 @@ public final class Daemon {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> Log.error("unexpected failure in " + t.getName(), e));
     }
 
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
-        return m.replaceAll("\\s*\\R\\s*", " ").strip();
-    }
 
     private void start() throws IOException {
         Files.writeString(PrivateFiles.file(home.pidFile()), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);

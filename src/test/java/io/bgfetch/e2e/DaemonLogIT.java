@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** daemon.log: written by a spawned daemon itself and rotated at BGFETCH_LOG_MAX; stderr in the foreground. */
+/**
+ * daemon.log: written by a spawned daemon itself and rotated at BGFETCH_LOG_MAX; stderr in the
+ * foreground; and a daemon that cannot start says why in one line, without a stack trace.
+ */
 class DaemonLogIT extends EndToEndTest {
 
     @Test
@@ -71,5 +74,26 @@ class DaemonLogIT extends EndToEndTest {
         Path log = bg.home().resolve("daemon.log");
         assertFalse(Files.exists(log) && Files.readString(log).contains("started (pid "),
                 "a foreground daemon does not write daemon.log");
+    }
+
+    @Test
+    void aDaemonThatCannotStartSaysWhyInOneLineWithoutAStackTrace() throws Exception {
+        Files.createDirectories(bg.home());
+        Files.setAttribute(bg.home(), "unix:mode", 0700);
+        Path store = Files.createFile(bg.home().resolve("store")); // where the daemon needs a directory
+        String why = store + ": exists but is not a directory";
+
+        Result spawned = bg.run("list");
+        assertEquals(5, spawned.exit(), spawned::describe);
+        String err = spawned.stderr().strip();
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertTrue(err.startsWith("bgfetch: cannot start the daemon in ") && err.contains("it exited at once (the daemon "
+                + "cannot start: " + why), err);
+        assertFalse(err.contains("Exception"), err);
+
+        Result foreground = bg.run("daemon", "run");
+        assertEquals(5, foreground.exit(), foreground::describe);
+        assertTrue(foreground.stderr().contains("bgfetch: the daemon cannot start: " + why), foreground::describe);
+        assertFalse(foreground.stderr().contains("\tat "), "no stack trace: " + foreground.stderr());
     }
 }
