@@ -58,7 +58,9 @@ final class ManPageText {
                     + "connection (default 4MiB, at least 64KiB), which bounds what a crash makes the daemon "
                     + "download again."),
             new Entry("BGFETCH_QUOTA", "The most body bytes the store may hold (default: no limit). A body that "
-                    + "does not fit fails its fetch with quota-exceeded."));
+                    + "does not fit fails its fetch with quota-exceeded."),
+            new Entry("BGFETCH_LOG_MAX", "The size at which daemon.log is rotated (default 1MiB, at least 4KiB); "
+                    + "two old logs are kept."));
 
     // ---- FILES -----------------------------------------------------------------------------
 
@@ -69,10 +71,12 @@ final class ManPageText {
                     + "names (an ID is never used as a file name)."),
             new Entry("$BGFETCH_HOME/daemon.sock", "The daemon's Unix socket; it accepts connections only from the "
                     + "user who owns the daemon. When the home's path is too long for a socket address, the socket "
-                    + "is $XDG_RUNTIME_DIR/bgfetch/<hash>.sock, or /tmp/bgfetch-<user>/<hash>.sock, and "
-                    + "daemon.sock is a symbolic link to it."),
-            new Entry("$BGFETCH_HOME/daemon.log", "The log of a daemon started in the background, and the output of "
-                    + "the --on-success, --on-fail and --on-abort commands."),
+                    + "is $XDG_RUNTIME_DIR/bgfetch/<hash>.sock, or /tmp/bgfetch-<uid>/<hash>.sock, and "
+                    + "daemon.sock is a symbolic link to it. That directory must be yours, a real directory and "
+                    + "closed to others (0700): otherwise the client refuses to connect (exit 5)."),
+            new Entry("$BGFETCH_HOME/daemon.log", "The log of a daemon started in the background (with what the JVM "
+                    + "itself prints), and the output of the --on-success, --on-fail and --on-abort commands. Beyond "
+                    + "BGFETCH_LOG_MAX it is rotated to daemon.log.1 and daemon.log.2."),
             new Entry("$BGFETCH_HOME/daemon.pid", "The running daemon's process ID."),
             new Entry("$BGFETCH_HOME/daemon.lock", "Held by the running daemon for its whole life: one daemon per home."),
             new Prose("Everything under BGFETCH_HOME is readable by its owner only (directories 0700, files 0600): "

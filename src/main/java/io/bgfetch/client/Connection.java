@@ -1,10 +1,14 @@
 package io.bgfetch.client;
 
+import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.Ownership;
 import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.WireCodec;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -18,11 +22,18 @@ final class Connection implements AutoCloseable {
 
     private Connection(SocketChannel channel) {
         this.channel = channel;
-        this.codec = new WireCodec(Channels.newInputStream(channel), Channels.newOutputStream(channel));
+        this.codec = new WireCodec(Channels.newInputStream(channel),
+                new LineLimit(Channels.newOutputStream(channel), WireCodec.MAX_REQUEST_BYTES));
     }
 
-    /** Connects and exchanges greetings; throws IOException when nothing listens at {@code socket}. */
-    static Connection open(Path socket, String clientVersion) throws IOException {
+    /**
+     * Connects to the home's daemon and exchanges greetings; throws IOException when nothing
+     * listens there. Nothing is sent, and no connection is even tried, to a socket that is not
+     * ours or that sits in a shared directory anyone else could have planted it in.
+     */
+    static Connection open(BgfetchHome home, String clientVersion) throws IOException {
+        Path socket = home.socket();
+        requireSafe(home, socket);
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -48,8 +59,72 @@ final class Connection implements AutoCloseable {
         return c;
     }
 
+    /**
+     * A socket outside the home lives in a shared place such as /tmp: its directory must be ours,
+     * a real directory and closed to others, else someone else could be listening there. The
+     * socket itself must be ours wherever it is. A missing one is only "no daemon".
+     */
+    private static void requireSafe(BgfetchHome home, Path socket) throws IOException {
+        try {
+            if (home.socketOutsideHome()) {
+                Ownership.requirePrivateDirectory(socket.getParent(), "the socket directory");
+            }
+            Ownership.requireOwner(socket, "the socket");
+        } catch (Ownership.UnsafePathException e) {
+            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "will not connect to the daemon: "
+                    + e.getMessage(), e);
+        }
+    }
+
     void send(Request<?> request) throws IOException {
-        codec.writeRequest(request);
+        try {
+            codec.writeRequest(request);
+        } catch (LineLimit.TooLong e) {
+            throw new DaemonException(ExitCodes.USAGE, String.format("the request is too large for the daemon"
+                    + " (%.1f MiB, at most %d MiB): split the URLs into several fetches",
+                    e.bytes / 1048576.0, WireCodec.MAX_REQUEST_BYTES >> 20));
+        }
+    }
+
+    /**
+     * Refuses a line longer than the daemon reads, before a byte of it is sent (the codec writes
+     * a message in one piece), so the user learns why instead of seeing the connection drop.
+     */
+    private static final class LineLimit extends FilterOutputStream {
+        private final long max;
+        private long line;
+
+        LineLimit(OutputStream out, long max) {
+            super(out);
+            this.max = max;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            long after = line;
+            for (int i = off; i < off + len; i++) {
+                after = b[i] == '\n' ? 0 : after + 1;
+                if (after > max) {
+                    throw new TooLong(line + len);
+                }
+            }
+            line = after;
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        static final class TooLong extends IOException {
+            final long bytes;
+
+            TooLong(long bytes) {
+                super("message too long");
+                this.bytes = bytes;
+            }
+        }
     }
 
     Reply receive() throws IOException {

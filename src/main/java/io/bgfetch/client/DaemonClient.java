@@ -37,7 +37,7 @@ public final class DaemonClient {
     public <R> Optional<R> callIfRunning(Request<R> request) {
         Connection c;
         try {
-            c = Connection.open(home.socket(), version);
+            c = Connection.open(home, version);
         } catch (IOException notRunning) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package io.bgfetch.client;
 
 import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.protocol.ExitCodes;
 import java.io.File;
@@ -16,8 +17,10 @@ import java.util.List;
 
 /**
  * Starts a daemon for a home, detached from the caller: through {@code setsid} it gets its own
- * session and no controlling terminal; stdin is /dev/null and stdout/stderr go to the home's
- * log, so closing the terminal or killing the shell does not touch it.
+ * session and no controlling terminal; stdin is /dev/null, so closing the terminal or killing
+ * the shell does not touch it. It is told to write the home's {@code daemon.log} itself (which
+ * it keeps to a bounded size), and its stdout and stderr are appended to the same file, so what
+ * the JVM itself prints (an out-of-memory exit, say) is not lost either.
  *
  * <p>Racing clients serialise on the home's spawn lock and re-check for a daemon under it, so
  * twenty clients start one daemon. The daemon's own lock is the final guard: a second daemon
@@ -42,7 +45,7 @@ final class DaemonStarter {
     @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     Connection connectOrStart(String version) {
         try {
-            return Connection.open(home.socket(), version);
+            return Connection.open(home, version);
         } catch (IOException notRunning) {
             // start one below
         }
@@ -52,7 +55,7 @@ final class DaemonStarter {
             try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
                  FileLock ignored = lockChannel.lock()) {
                 try {
-                    return Connection.open(home.socket(), version);
+                    return Connection.open(home, version);
                 } catch (IOException stillNotRunning) {
                     Process daemon = spawn();
                     return awaitSocket(daemon, version);
@@ -60,7 +63,7 @@ final class DaemonStarter {
             }
         } catch (IOException e) {
             throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
-                    "cannot start the daemon in " + home.root() + ": " + e.getMessage(), e);
+                    "cannot start the daemon in " + home.root() + ": " + FileProblem.describe(e), e);
         }
     }
 
@@ -72,6 +75,7 @@ final class DaemonStarter {
         }
         command.add(javaBinary());
         command.addAll(DAEMON_JVM_OPTIONS);
+        command.add("-Dbgfetch.log=file"); // Daemon.LOG_PROPERTY
         command.add("-cp");
         command.add(absoluteClassPath());
         command.addAll(List.of("io.bgfetch.Main", "daemon", "run"));
@@ -89,10 +93,10 @@ final class DaemonStarter {
         long pause = 10;
         while (System.currentTimeMillis() < deadline) {
             try {
-                return Connection.open(home.socket(), version);
+                return Connection.open(home, version);
             } catch (IOException notYet) {
                 if (!daemon.isAlive() && daemon.exitValue() != 0) {
-                    throw new IOException("it exited at once (" + lastLogLine() + ")");
+                    throw new IOException("it exited at once (" + lastWords() + ")");
                 }
             }
             sleep(pause);
@@ -101,13 +105,26 @@ final class DaemonStarter {
         throw new IOException("it did not answer within " + START_TIMEOUT_MILLIS / 1000 + " s; see " + home.logFile());
     }
 
-    private String lastLogLine() {
-        try {
-            List<String> lines = Files.readAllLines(home.logFile(), StandardCharsets.UTF_8);
-            return lines.isEmpty() ? "see " + home.logFile() : lines.get(lines.size() - 1);
+    /**
+     * Why a daemon that exited at once did: its last "bgfetch: " line in the log (without the
+     * prefix, which the client adds itself), else a pointer to the log.
+     */
+    private String lastWords() {
+        Path log = home.logFile();
+        try (FileChannel in = FileChannel.open(log, StandardOpenOption.READ)) {
+            long from = Math.max(0, in.size() - 16 * 1024);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate((int) (in.size() - from));
+            in.read(tail, from);
+            List<String> lines = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).lines().toList();
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith("bgfetch: ")) {
+                    return lines.get(i).substring("bgfetch: ".length()).strip() + "; see " + log;
+                }
+            }
         } catch (IOException e) {
-            return "see " + home.logFile();
+            // no log to read
         }
+        return "see " + log;
     }
 
     private static String javaBinary() {

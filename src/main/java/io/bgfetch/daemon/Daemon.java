@@ -1,6 +1,7 @@
 package io.bgfetch.daemon;
 
 import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.protocol.ExitCodes;
 import io.bgfetch.store.FetchRow;
@@ -40,20 +41,30 @@ public final class Daemon {
         this.version = version;
     }
 
+    /**
+     * The system property by which a client tells the daemon it spawns to write its log to
+     * {@code HOME/daemon.log} itself (value {@code file}); without it, as for {@code daemon run}
+     * in the foreground, the log goes to stderr. (DaemonStarter spells out the same name.)
+     */
+    public static final String LOG_PROPERTY = "bgfetch.log";
+
     /** Runs a daemon in this process until it is told to stop; returns the process exit code. */
     public static int run(BgfetchHome home, String version) {
         Daemon d = new Daemon(home, version);
         try {
             home.create();
+            d.setUpLog();
             d.lock = DaemonLock.tryAcquire(home.daemonLock());
             if (d.lock == null) {
                 System.err.println("bgfetch: a daemon is already running for " + home.root());
                 return ExitCodes.CONFLICT;
             }
             d.start();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("bgfetch: the daemon cannot start: " + e.getMessage());
+        } catch (Throwable e) {
+            // Whatever it is (a missing native library, say), one line, no stack trace; the
+            // spawning client shows this last line as the reason.
             Log.error("cannot start", e);
+            System.err.println("bgfetch: the daemon cannot start: " + FileProblem.describe(e));
             d.stop();
             return ExitCodes.DAEMON_UNAVAILABLE;
         }
@@ -67,11 +78,28 @@ public final class Daemon {
         return ExitCodes.OK;
     }
 
+    /**
+     * A spawned daemon logs to HOME/daemon.log itself, kept bounded; its stdout and stderr go to
+     * the same file (the spawning client set that up), for what the JVM prints on its own. The
+     * file is watched in the foreground too, since hooks append their output to it.
+     */
+    private void setUpLog() {
+        LogFile file = new LogFile(home.logFile(), DaemonSettings.logMaxBytes(System.getenv()));
+        if ("file".equals(System.getProperty(LOG_PROPERTY))) {
+            Log.toFile(file);
+        }
+        file.watch();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> Log.error("unexpected failure in " + t.getName(), e));
+    }
+
+
     private void start() throws IOException {
         Files.writeString(PrivateFiles.file(home.pidFile()), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         DaemonSettings settings = DaemonSettings.fromEnvironment(System.getenv());
         store = openStore();
         BodyPaths paths = new BodyPaths(PrivateFiles.directories(home.storeDir()));
+        // Before anything resumes or registers: then whatever no row refers to is an orphan.
+        OrphanSweep.of(store, paths).ifPresent(OrphanSweep::run);
         StorageBudget budget = new StorageBudget(home.storeDir(), settings.quotaBytes());
         reserveStoredBodies(budget);
         http = new HttpTransport(settings.transfer(), version);

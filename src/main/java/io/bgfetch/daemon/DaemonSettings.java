@@ -19,6 +19,8 @@ import java.util.Map;
  * <li>{@code BGFETCH_QUOTA}: the most body bytes the store may hold (unlimited)</li>
  * <li>{@code BGFETCH_MAX_TRANSFERS}: the most records transferred at once over all fetches; the
  *     others wait their turn, shared fairly between fetches (16)</li>
+ * <li>{@code BGFETCH_LOG_MAX}: {@code daemon.log} is rotated to {@code daemon.log.1} and
+ *     {@code .2} beyond this size (1MiB; at least 4KiB), see {@link LogFile}</li>
  * </ul>
  */
 record DaemonSettings(TransferSettings transfer, long quotaBytes, int maxTransfers) {
@@ -53,6 +55,11 @@ record DaemonSettings(TransferSettings transfer, long quotaBytes, int maxTransfe
         }
         Log.info("ignoring " + name + ": not a whole number of at least 1: '" + v + "'");
         return fallback;
+    }
+
+    /** Read on its own, before the rest: the log is set up first, so that the rest can log. */
+    static long logMaxBytes(Map<String, String> env) {
+        return Math.max(4 << 10, size(env, "BGFETCH_LOG_MAX", 1 << 20));
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {

@@ -20,6 +20,11 @@ final class RequestHandler implements Request.Handler {
     /** Sends replies on one connection. */
     interface ReplySink {
         void send(Reply reply) throws IOException;
+
+        /** True once the client has gone: a stream that writes only on change stops then. */
+        default boolean clientGone() {
+            return false;
+        }
     }
 
     private final FetchService fetches;
@@ -37,7 +42,17 @@ final class RequestHandler implements Request.Handler {
 
     <R> void handle(Request<R> request, ReplySink out) throws IOException {
         try {
-            R last = request.answer(this, data -> out.send(Reply.partial(data)));
+            R last = request.answer(this, new Request.Partial<>() {
+                @Override
+                public void send(R data) throws IOException {
+                    out.send(Reply.partial(data));
+                }
+
+                @Override
+                public boolean clientGone() {
+                    return out.clientGone();
+                }
+            });
             out.send(Reply.of(last));
             if (request instanceof Request.Shutdown) {
                 shutdown.run(); // after the reply: the client hears that the daemon is stopping
@@ -116,7 +131,7 @@ final class RequestHandler implements Request.Handler {
         while (true) {
             long seen = ctx.changes().version();
             List<Registration> regs = fetches.status(ids);
-            if (regs.stream().allMatch(Registration::isDone)) {
+            if (regs.stream().allMatch(Registration::isDone) || partial.clientGone()) {
                 return regs;
             }
             partial.send(regs);
@@ -137,6 +152,9 @@ final class RequestHandler implements Request.Handler {
             if (r.available() != last) {
                 partial.send(r);
                 last = r.available();
+            }
+            if (partial.clientGone()) {
+                return r;
             }
             await(seen, 50);
         }

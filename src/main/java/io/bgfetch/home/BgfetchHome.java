@@ -2,9 +2,10 @@ package io.bgfetch.home;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,8 +17,10 @@ import java.util.Map;
  *
  * <p>The socket normally lives at {@code HOME/daemon.sock}. A Unix socket address holds at most
  * 107 bytes, so for a long home the socket moves to a short per-user directory
- * ({@code $XDG_RUNTIME_DIR/bgfetch} or {@code /tmp/bgfetch-<user>}) under a name derived from
+ * ({@code $XDG_RUNTIME_DIR/bgfetch} or {@code /tmp/bgfetch-<uid>}) under a name derived from
  * the home's path; client and daemon compute the same name, so nothing needs to be looked up.
+ * That directory is named by the numeric uid, never the user name: a uid without a passwd
+ * entry (containers) has no name, and Java calls it "?".
  */
 public final class BgfetchHome {
     /** Longest socket path we bind directly; sun_path is 108 bytes including the NUL. */
@@ -31,7 +34,11 @@ public final class BgfetchHome {
         this.env = env;
     }
 
-    /** The home named by {@code BGFETCH_HOME}, else {@code $XDG_DATA_HOME/bgfetch}, else ~/.local/share/bgfetch. */
+    /**
+     * The home named by {@code BGFETCH_HOME}, else {@code $XDG_DATA_HOME/bgfetch}, else
+     * {@code $HOME/.local/share/bgfetch} ({@code HOME} first, as a shell's {@code ~}: a uid
+     * without a passwd entry has a {@code HOME} but no home Java can find).
+     */
     public static BgfetchHome fromEnvironment() {
         return from(System.getenv());
     }
@@ -43,9 +50,13 @@ public final class BgfetchHome {
             root = Path.of(explicit);
         } else {
             String xdg = env.get("XDG_DATA_HOME");
+            String userHome = env.get("HOME");
+            if (userHome == null || userHome.isEmpty()) {
+                userHome = System.getProperty("user.home");
+            }
             root = (xdg != null && !xdg.isEmpty())
                     ? Path.of(xdg, "bgfetch")
-                    : Path.of(System.getProperty("user.home"), ".local", "share", "bgfetch");
+                    : Path.of(userHome, ".local", "share", "bgfetch");
         }
         return new BgfetchHome(root.toAbsolutePath().normalize(), env);
     }
@@ -100,13 +111,14 @@ public final class BgfetchHome {
         if (runtime != null && !runtime.isEmpty() && runtime.length() < 60) {
             return Path.of(runtime, "bgfetch");
         }
-        return Path.of("/tmp", "bgfetch-" + System.getProperty("user.name"));
+        return Path.of("/tmp", "bgfetch-" + Ownership.currentUid());
     }
 
     /**
      * Creates the home (0700) and, for a long home, the short socket directory. That directory
-     * sits in a shared place like /tmp, so it must be ours and private, else someone could
-     * plant a socket for our clients to talk to.
+     * sits in a shared place like /tmp, so it must be ours and a real directory, else someone
+     * could plant a socket for our clients to talk to: one that is not is refused, never
+     * repaired. One that is ours is made private (0700).
      */
     public void create() throws IOException {
         PrivateFiles.createMissing(root);
@@ -116,16 +128,23 @@ public final class BgfetchHome {
             Files.setPosixFilePermissions(root, PrivateFiles.DIR);
         }
         if (socketOutsideHome()) {
-            Path dir = socket().getParent();
-            PrivateFiles.directories(dir);
-            PosixFileAttributes attrs = Files.readAttributes(dir, PosixFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.owner().getName().equals(System.getProperty("user.name")) || !attrs.isDirectory()) {
-                throw new IOException("the socket directory " + dir + " is not owned by "
-                        + System.getProperty("user.name"));
-            }
-            Files.setPosixFilePermissions(dir, PrivateFiles.DIR);
+            createSocketDirectory(socket().getParent());
         }
+    }
+
+    private static void createSocketDirectory(Path dir) throws IOException {
+        Path parent = dir.getParent();
+        if (parent != null) {
+            PrivateFiles.createMissing(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PrivateFiles.DIR));
+        } catch (FileAlreadyExistsException exists) {
+            // someone made it before us: it is checked below like any existing one
+        }
+        // Checked before any chmod: a directory of someone else's is never touched.
+        Ownership.requireOwnDirectory(dir, "the socket directory");
+        Files.setPosixFilePermissions(dir, PrivateFiles.DIR);
     }
 
     private static String digest(String text) {

@@ -44,7 +44,7 @@ public final class PrivateFiles {
             Files.setPosixFilePermissions(dir, DIR);
         } catch (java.nio.file.FileAlreadyExistsException raced) {
             if (!Files.isDirectory(dir)) {
-                throw raced;
+                throw new java.nio.file.FileAlreadyExistsException(dir.toString(), null, "exists but is not a directory");
             }
         }
     }

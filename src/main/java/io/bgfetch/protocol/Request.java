@@ -50,6 +50,11 @@ public sealed interface Request<R> {
     /** Sends a reply that is not the last of a streaming request. */
     interface Partial<R> {
         void send(R data) throws IOException;
+
+        /** True once the client has gone: a stream that writes only on change stops then. */
+        default boolean clientGone() {
+            return false;
+        }
     }
 
     /** Registers a fetch; acknowledged only once it is durably stored. */

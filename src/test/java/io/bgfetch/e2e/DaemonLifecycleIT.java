@@ -288,6 +288,12 @@ class DaemonLifecycleIT {
         assertNotEquals(0, intruder.exit(), intruder::describe);
         assertEquals(5, intruder.exit(), intruder::describe);
         assertEquals("", intruder.out());
+        // bgfetch's own client will not even talk to a socket of another uid; a raw one does,
+        // and only the daemon's check stands in its way.
+        assertTrue(intruder.stderr().contains("belongs to uid 0, not to you (uid 65534)"), intruder::describe);
+        Result raw = bg.runCommand(RawHello.commandAs(65534, socket), new byte[0]);
+        assertEquals(0, raw.exit(), raw::describe);
+        assertEquals("closed", raw.out().strip(), "the daemon hung up without a greeting: " + raw.describe());
         Path log = bg.home().resolve("daemon.log");
         Poll.until(Duration.ofSeconds(10), () -> readQuietly(log).contains("65534"),
                 "the daemon log to mention the refused uid 65534");

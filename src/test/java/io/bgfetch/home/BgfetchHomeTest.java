@@ -3,6 +3,7 @@ package io.bgfetch.home;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +58,14 @@ class BgfetchHomeTest {
         Path expected = Path.of(System.getProperty("user.home"), ".local", "share", "bgfetch").toAbsolutePath().normalize();
         assertEquals(expected, BgfetchHome.from(Map.of()).root());
         assertEquals(expected, BgfetchHome.from(Map.of("XDG_DATA_HOME", "")).root());
+    }
+
+    @Test
+    void homeFromTheEnvironmentComesBeforeJavasIdeaOfIt() {
+        // A uid with no passwd entry has HOME (docker sets HOME=/) but Java's user.home is "?".
+        assertEquals(Path.of("/home/u/.local/share/bgfetch"), BgfetchHome.from(Map.of("HOME", "/home/u")).root());
+        assertEquals(Path.of("/data/bgfetch"),
+                BgfetchHome.from(Map.of("HOME", "/home/u", "XDG_DATA_HOME", "/data")).root());
     }
 
     @Test
@@ -128,9 +138,9 @@ class BgfetchHomeTest {
     }
 
     @Test
-    void withoutAUsableRuntimeDirTheSocketGoesToAPerUserTmpDirectory() {
+    void withoutAUsableRuntimeDirTheSocketGoesToAPerUidTmpDirectory() {
         Path longHome = tmp.resolve("l".repeat(120));
-        Path expectedDir = Path.of("/tmp", "bgfetch-" + System.getProperty("user.name"));
+        Path expectedDir = Path.of("/tmp", "bgfetch-" + Ownership.currentUid());
 
         Path noRuntime = BgfetchHome.from(Map.of("BGFETCH_HOME", longHome.toString())).socket();
         Path longRuntime = BgfetchHome.from(Map.of("BGFETCH_HOME", longHome.toString(),
@@ -188,6 +198,37 @@ class BgfetchHomeTest {
         BgfetchHome.from(Map.of("BGFETCH_HOME", longHome.toString(), "XDG_RUNTIME_DIR", run.toString())).create();
 
         assertEquals("rwx------", mode(dir));
+    }
+
+    @Test
+    void createRefusesASocketDirectoryThatIsASymbolicLinkAndLeavesItsTargetAlone() throws IOException {
+        Path run = Files.createDirectory(tmp.resolve("run"));
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(run.resolve("bgfetch"), elsewhere);
+        BgfetchHome h = BgfetchHome.from(Map.of("BGFETCH_HOME", tmp.resolve("deep".repeat(30)).toString(),
+                "XDG_RUNTIME_DIR", run.toString()));
+
+        IOException e = assertThrows(IOException.class, h::create);
+
+        assertTrue(e.getMessage().contains(run.resolve("bgfetch") + " is a symbolic link"), e.getMessage());
+        assertEquals("rwxr-xr-x", mode(elsewhere), "the link's target was not touched");
+    }
+
+    @Test
+    void createRefusesASocketDirectoryOfAnotherUidAndNeverChmodsIt() throws IOException {
+        Assumptions.assumeTrue(Ownership.currentUid() == 0, "only root can give a directory away");
+        Path run = Files.createDirectory(tmp.resolve("run"));
+        Path dir = Files.createDirectory(run.resolve("bgfetch"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(dir, "unix:uid", 4242);
+        BgfetchHome h = BgfetchHome.from(Map.of("BGFETCH_HOME", tmp.resolve("deep".repeat(30)).toString(),
+                "XDG_RUNTIME_DIR", run.toString()));
+
+        IOException e = assertThrows(IOException.class, h::create);
+
+        assertTrue(e.getMessage().contains(dir + " belongs to uid 4242"), e.getMessage());
+        assertEquals("rwxrwxrwx", mode(dir), "someone else's directory is never chmod-ed");
     }
 
     @Test

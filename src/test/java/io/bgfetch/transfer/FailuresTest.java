@@ -100,7 +100,7 @@ class FailuresTest {
     void messagesQuotingTheServerAreCleanedAndBounded() {
         String message = permanent(new MalformedChunkCodingException("Bad chunk header: \u001b[2J\u009b"
                 + "x".repeat(10_000))).getMessage();
-        assertTrue(message.startsWith("the server sent a malformed response (Bad chunk header: ?[2J?xxx"), message);
+        assertTrue(message.startsWith("the server sent a malformed response (Bad chunk header: xxx"), message);
         assertTrue(message.length() <= ServerText.MAX_MESSAGE_CHARS, "length " + message.length());
         assertTrue(message.chars().noneMatch(Character::isISOControl));
     }
