@@ -15,15 +15,15 @@ import java.util.Map;
  * strings, so a newline always ends a message.
  *
  * <pre>
- * client: {"hello":"bgfetch","protocol":1,"version":"0.1.0"}
- * daemon: {"hello":"bgfetch","protocol":1,"version":"0.1.0","pid":123}
+ * client: {"hello":"bgfetch","protocol":2,"version":"0.1.0"}
+ * daemon: {"hello":"bgfetch","protocol":2,"version":"0.1.0","pid":123}
  * client: {"type":"Status","request":{"ids":["x"]}}
  * daemon: {"ok":true,"last":true,"exitCode":0,"data":[...]}
  * </pre>
  */
 public final class WireCodec implements AutoCloseable {
-    /** Bump on any incompatible change of {@link Request} or {@link Reply}. */
-    public static final int PROTOCOL = 1;
+    /** Bump on any incompatible change of {@link Request} or {@link Reply}. 2: one options record, typed replies. */
+    public static final int PROTOCOL = 2;
     /**
      * The longest request line the daemon reads, in bytes of UTF-8. A fetch of 10,000 URLs of
      * 100 characters is 1.4 MB on the wire (2.1 MB with a sha256 and an out= name for each), so
