@@ -73,6 +73,10 @@ final class MatchCommand extends ClientCommand {
         if (!r.isDone() && noWait) {
             throw noBody(r, "it is still arriving (--no-wait)");
         }
+        if (r.isDone() && r.path() == null) {
+            // --dest placed the body and the user has since changed or removed that file
+            throw noBody(r, r.error().isEmpty() ? "its file is gone" : r.error());
+        }
         if (path) {
             RecordInfo done = r.isDone() ? r : follow(null);
             out().println(done.path());
@@ -106,7 +110,7 @@ final class MatchCommand extends ClientCommand {
              WritableByteChannel target = Channels.newChannel(sink)) {
             if (first.isDone()) {
                 printHeaders(first);
-                copy(Path.of(first.path()), 0, first.downloaded(), target);
+                copy(currentPath(first), 0, first.downloaded(), target);
             } else {
                 follow(target);
             }
@@ -136,7 +140,7 @@ final class MatchCommand extends ClientCommand {
                     throw new CliException(ExitCodes.FAILED, "the body changed on the server and started again; run match again");
                 }
                 try {
-                    copy(Path.of(r.path()), copied[0], readable - copied[0], target);
+                    copy(currentPath(r), copied[0], readable - copied[0], target);
                 } catch (IOException e) {
                     throw new CliException(ExitCodes.LOCAL_IO, "cannot write the body: " + e.getMessage());
                 }
@@ -149,6 +153,23 @@ final class MatchCommand extends ClientCommand {
             throw noBody(end, end == null ? "the daemon ended the stream" : "it failed: " + end.error());
         }
         return end;
+    }
+
+    /**
+     * The file to read now: a {@code --dest} body arrives in a part file that is renamed into
+     * place when its fetch succeeds, maybe between the daemon's answer and this read; then the
+     * daemon is asked again where the body is.
+     */
+    private Path currentPath(RecordInfo r) {
+        Path p = Path.of(r.path());
+        if (Files.exists(p)) {
+            return p;
+        }
+        RecordInfo now = client().call(new Request.Match(id, url, ignoreSearch));
+        if (now.path() == null) {
+            throw noBody(now, now.error().isEmpty() ? "its file is gone" : now.error());
+        }
+        return Path.of(now.path());
     }
 
     private void printHeaders(RecordInfo r) {

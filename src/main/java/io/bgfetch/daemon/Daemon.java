@@ -141,11 +141,11 @@ public final class Daemon {
         }
     }
 
-    /** Bodies already stored count against the quota. */
+    /** Bodies already stored (and --dest part files) count against the quota. */
     private void reserveStoredBodies(StorageBudget budget) {
         for (FetchRow f : store.list(true)) {
             for (RecordRow r : store.records(f.key())) {
-                if (!"failed".equals(r.state()) && r.size() > 0) {
+                if (!"failed".equals(r.state()) && r.size() > 0 && !r.isPlaced()) { // placed files are the user's
                     try {
                         budget.reserve(f.key(), r.idx(), r.size());
                     } catch (TransferFailure.Permanent overQuota) {

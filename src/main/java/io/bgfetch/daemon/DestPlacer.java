@@ -1,16 +1,21 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.PlacedFile;
 import io.bgfetch.store.RecordRow;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,166 +24,219 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Places a successful fetch's bodies under {@code --dest}. Each file is first made complete
- * under a hidden temporary name in the destination (a copy, fsynced), then renamed into place, so a file never
- * appears half-written under its final name. The store keeps its own copy for {@code match}: a
- * copy rather than a hard link, so that editing the placed file cannot change the stored
- * response, and the placed file gets the user's usual permissions, not the store's 0600.
+ * Writes {@code --dest} bodies once. Each body arrives in its hidden part file in the destination
+ * ({@link BodyPaths#part}), created with the user's usual mode, and is made durable before its
+ * record is done; when the whole fetch has succeeded every part file is renamed to its final name
+ * (atomically: never a half-written file under that name), the directory is synced once, and the
+ * records point at the placed files. From then on a placed file is the user's: the store keeps no
+ * copy, {@code rm} leaves it alone, and {@code match} serves it while it is as bgfetch left it.
  *
- * <p>Names: {@code out=} when given (as given: the CLI checked it), else the file name the
- * server suggested in {@code Content-Disposition}, else the URL's last path segment; the last two
- * made safe (no path separators, no leading dot, no control characters, at most 240 bytes) and
- * every name unique within the fetch, {@code out=} names taking theirs first. An existing file of
- * the same name in the destination is replaced, except the file of a record that {@code
- * --if-changed} found not modified: that one is left exactly as it is (same inode, same mtime).
+ * <p>Names come from {@link DestNames}, {@code out=} names taking theirs first, then the files
+ * already in place (a body {@code --if-changed} kept, or a placement a crash cut short). An
+ * existing file of the same name is replaced, except the file of a record that {@code --if-changed}
+ * found not modified: that one is left exactly as it is (same inode, same mtime).
+ *
+ * <p>Crash safety: the chosen names are committed (as {@link PlacedFile#PLACING}) before the first
+ * rename, and the placed files' modification times after the directory sync, so a daemon that
+ * dies in between finishes the same placement on its next start. A fetch that does not succeed
+ * leaves no part file behind ({@link #withdraw}).
  */
 final class DestPlacer {
-    /** Room for "-NN" from {@link #unique} within a file system's 255-byte name limit. */
-    private static final int MAX_NAME_BYTES = 240;
-
     private final BodyPaths paths;
+    private final FetchStore store;
 
-    DestPlacer(BodyPaths paths) {
+    DestPlacer(BodyPaths paths, FetchStore store) {
         this.paths = paths;
-    }
-
-    /** @return record index to the placed file */
-    Map<Integer, Path> place(Path dest, List<RecordRow> records) throws IOException {
-        Files.createDirectories(dest);
-        Map<Integer, Path> placed = new LinkedHashMap<>();
-        Set<String> taken = new HashSet<>();
-        // The names the user chose, then the files left in place, before any derived name.
-        for (RecordRow r : records) {
-            if (r.outName() != null) {
-                taken.add(r.outName().toLowerCase(Locale.ROOT));
-            }
-        }
-        for (RecordRow r : records) {
-            Path kept = keptFile(dest, r);
-            if (kept != null && taken.add(kept.getFileName().toString().toLowerCase(Locale.ROOT))) {
-                placed.put(r.idx(), kept);
-            }
-        }
-        for (RecordRow r : records) {
-            if (placed.containsKey(r.idx())) {
-                continue;
-            }
-            String name = r.outName() != null ? r.outName() : unique(nameFor(r), taken);
-            Path target = dest.resolve(name);
-            // A short temporary name: a name near the 255-byte limit must still fit.
-            Path temp = dest.resolve(".bgfetch-" + ProcessHandle.current().pid() + "-" + r.idx() + ".tmp");
-            Files.deleteIfExists(temp);
-            Path body = paths.body(r.fetchKey(), r.idx());
-            if (!Files.exists(body)) {
-                Files.createFile(body);
-            }
-            // Created here, not by Files.copy (which would give it the store's 0600): the placed
-            // file gets the user's usual mode from the umask.
-            try (FileChannel in = FileChannel.open(body, StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                long size = in.size();
-                for (long done = 0; done < size; ) {
-                    done += in.transferTo(done, size - done, out);
-                }
-                out.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.deleteIfExists(temp);
-                throw e;
-            }
-            placed.put(r.idx(), target);
-        }
-        syncDirectory(dest);
-        return placed;
+        this.store = store;
     }
 
     /**
-     * The file a not-modified record already has in {@code dest} from the run before, or null:
-     * it stays as it is rather than being copied again.
+     * The file a record's transfer writes: for {@code --dest}, its part file, created here (with
+     * the destination) with the user's usual mode, which the placed file keeps; else the store's
+     * body. A destination that cannot be created is left to the transfer to report.
      */
+    static Path prepare(BodyPaths paths, FetchRow f, int index) {
+        Path file = paths.download(f, index);
+        if (f.options().dest() != null) {
+            try {
+                Files.createDirectories(file.getParent());
+                Files.createFile(file);
+            } catch (FileAlreadyExistsException resumed) {
+                // the part file of an earlier attempt: the transfer goes on from its checkpoints
+            } catch (IOException e) {
+                Log.info("cannot create " + file + ": " + e.getMessage());
+            }
+        }
+        return file;
+    }
+
+    /**
+     * Places every body of a successful fetch and records where.
+     *
+     * @return record index to the placed file
+     */
+    Map<Integer, Path> place(FetchRow f, List<RecordRow> records) throws IOException {
+        Path dest = Path.of(f.options().dest());
+        Files.createDirectories(dest);
+        Map<Integer, Path> targets = names(dest, records);
+        Map<Integer, Path> sources = new HashMap<>();
+        List<PlacedFile> intents = new ArrayList<>();
+        for (RecordRow r : records) {
+            Path source = source(f, r, dest);
+            if (source == null) {
+                throw new IOException("the body of " + r.url() + " is missing");
+            }
+            sources.put(r.idx(), source);
+            Path target = targets.get(r.idx());
+            if (!source.equals(target) && !(r.isPlacing() && target.equals(Path.of(r.destPath())))) {
+                intents.add(new PlacedFile(r.idx(), target.toString(), PlacedFile.PLACING));
+            }
+        }
+        if (!intents.isEmpty()) {
+            store.setPlacements(f.key(), intents);
+        }
+        for (RecordRow r : records) {
+            Path source = sources.get(r.idx());
+            Path target = targets.get(r.idx());
+            if (source.equals(target)) {
+                continue;
+            }
+            if (!dest.equals(source.getParent())) {
+                source = copyIn(source, paths.part(f, r.idx())); // a body an older bgfetch kept in the store
+            }
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(dest);
+        List<PlacedFile> placed = new ArrayList<>();
+        for (RecordRow r : records) {
+            Path target = targets.get(r.idx());
+            placed.add(new PlacedFile(r.idx(), target.toString(), Files.getLastModifiedTime(target).toMillis()));
+            deleteQuietly(paths.part(f, r.idx())); // what a re-check answered 304 left: an empty part
+        }
+        store.setPlacements(f.key(), placed);
+        return targets;
+    }
+
+    /** Every record's final file: out= names first, then files already in place, then the rest. */
+    private static Map<Integer, Path> names(Path dest, List<RecordRow> records) {
+        Map<Integer, Path> targets = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        for (RecordRow r : records) {
+            if (r.outName() != null) {
+                taken.add(r.outName().toLowerCase(Locale.ROOT));
+                targets.put(r.idx(), dest.resolve(r.outName()));
+            }
+        }
+        for (RecordRow r : records) {
+            Path named = alreadyNamed(dest, r);
+            if (r.outName() == null && named != null
+                    && taken.add(named.getFileName().toString().toLowerCase(Locale.ROOT))) {
+                targets.put(r.idx(), named);
+            }
+        }
+        for (RecordRow r : records) {
+            if (!targets.containsKey(r.idx())) {
+                targets.put(r.idx(), dest.resolve(DestNames.unique(DestNames.nameFor(r), taken)));
+            }
+        }
+        return targets;
+    }
+
+    /** The file that already has a record's name: a kept file, or a placement cut short; else null. */
+    private static Path alreadyNamed(Path dest, RecordRow r) {
+        if (r.isPlacing()) {
+            return Path.of(r.destPath());
+        }
+        return keptFile(dest, r);
+    }
+
+    /** The file a not-modified record already has in {@code dest} from the run before, or null. */
     private static Path keptFile(Path dest, RecordRow r) {
         if (!r.notModified() || r.destPath() == null) {
             return null;
         }
         Path file = Path.of(r.destPath());
-        return dest.equals(file.getParent()) && Files.isRegularFile(file) ? file : null;
+        return dest.equals(file.getParent()) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? file : null;
+    }
+
+    /** Where a record's body is now, or null when it is nowhere. */
+    private Path source(FetchRow f, RecordRow r, Path dest) {
+        Path part = paths.part(f, r.idx());
+        if (r.isPlacing()) {
+            return Files.exists(part) ? part : existing(Path.of(r.destPath()));
+        }
+        if (r.notModified()) {
+            // A 304 keeps the previous body: the placed file, or (placed by an older bgfetch, as a
+            // copy) the file in dest or else the store's body. Its part file is empty.
+            Path kept = r.isPlaced() ? existing(Path.of(r.destPath())) : keptFile(dest, r);
+            return kept != null || r.isPlaced() ? kept : existing(paths.body(f.key(), r.idx()));
+        }
+        if (Files.exists(part)) {
+            return part;
+        }
+        return existing(paths.body(f.key(), r.idx())); // downloaded into the store by an older bgfetch
+    }
+
+    private static Path existing(Path p) {
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
     }
 
     /**
-     * The name a record's body gets under {@code --dest} (before it is made unique): {@code out=},
-     * else the server's Content-Disposition file name, else the URL's last path segment.
+     * A fetch that did not succeed leaves no part file in the destination: with {@code
+     * keepComplete} the complete bodies move into the store (they stay matchable, as without
+     * {@code --dest}), every other part file is deleted.
      */
-    static String nameFor(RecordRow r) {
-        if (r.outName() != null) {
-            return r.outName();
+    void withdraw(FetchRow f, List<RecordRow> records, boolean keepComplete) {
+        if (f.options().dest() == null) {
+            return;
         }
-        String suggested = ContentDisposition.fileName(Snapshots.headers(r.headersJson()).get("content-disposition"));
-        String name = suggested == null ? "" : clean(suggested);
-        return name.isEmpty() ? nameFromUrl(r.url()) : name;
+        for (RecordRow r : records) {
+            Path part = paths.part(f, r.idx());
+            if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (keepComplete && r.isDone() && !r.notModified()) {
+                try {
+                    Path body = paths.body(f.key(), r.idx());
+                    PrivateFiles.directories(body.getParent());
+                    moveIntoStore(part, body);
+                    continue;
+                } catch (IOException e) {
+                    Log.error("cannot keep the body of " + r.url() + " in the store; it is deleted", e);
+                }
+            }
+            deleteQuietly(part);
+        }
     }
 
-    static String nameFromUrl(String url) {
-        String path;
+    /** A rename within one file system, else a copy (made durable) and the part deleted. */
+    private static void moveIntoStore(Path part, Path body) throws IOException {
         try {
-            path = URI.create(url).getRawPath();
-        } catch (IllegalArgumentException e) {
-            path = "";
+            Files.move(part, body, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            Files.copy(part, body, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(body, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.delete(part);
         }
-        // Split before decoding, so an encoded '/' stays inside the name (and is made safe).
-        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-        try {
-            // URLDecoder is a form decoder: protect '+', which in a path is a plus (c++.pdf).
-            last = URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException keepRaw) {
-            // a stray % is kept as it is
-        }
-        return safe(last);
+        PrivateFiles.restrict(body);
+        syncDirectory(body.getParent());
     }
 
-    static String safe(String name) {
-        String s = clean(name);
-        return s.isEmpty() ? "download" : s;
-    }
-
-    /**
-     * No separators, no control characters (nor the bidi controls that make "exe.txt" read as
-     * "txt.exe"), no leading dot (so never "." or ".."), at most 240 bytes; may be empty.
-     */
-    private static String clean(String name) {
-        StringBuilder b = new StringBuilder();
-        name.codePoints().forEach(c -> b.appendCodePoint(c == '/' || c == '\\' || Character.isISOControl(c)
-                || isBidiControl(c) ? '_' : c));
-        String s = fitBytes(b.toString(), MAX_NAME_BYTES).strip();
-        while (s.startsWith(".")) {
-            s = s.substring(1).strip();
+    /** Copies a store body into {@code temp} in the destination (made durable); returns temp. */
+    private static Path copyIn(Path body, Path temp) throws IOException {
+        Files.deleteIfExists(temp);
+        // Created here, not by Files.copy (which would give it the store's 0600).
+        try (FileChannel in = FileChannel.open(body, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = in.size();
+            for (long done = 0; done < size; ) {
+                done += in.transferTo(done, size - done, out);
+            }
+            out.force(true);
         }
-        return s;
-    }
-
-    private static boolean isBidiControl(int c) {
-        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
-    }
-
-    /** File systems limit a name to 255 bytes, not characters; keep the end (the extension). */
-    private static String fitBytes(String name, int maxBytes) {
-        String s = name;
-        while (s.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            s = s.substring(s.offsetByCodePoints(0, 1));
-        }
-        return s;
-    }
-
-    private static String unique(String name, Set<String> taken) {
-        String candidate = name;
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        for (int n = 1; !taken.add(candidate.toLowerCase(Locale.ROOT)); n++) {
-            candidate = stem + "-" + n + ext;
-        }
-        return candidate;
+        return temp;
     }
 
     private static void syncDirectory(Path dir) {
@@ -186,6 +244,14 @@ final class DestPlacer {
             ch.force(true);
         } catch (IOException ignored) {
             // not every filesystem lets a directory be synced; the renames are still atomic
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            Log.error("cannot delete " + p, e);
         }
     }
 }

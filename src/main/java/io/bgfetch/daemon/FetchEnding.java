@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +30,7 @@ final class FetchEnding {
         this.store = store;
         this.paths = paths;
         this.budget = budget;
-        this.placer = new DestPlacer(paths);
+        this.placer = new DestPlacer(paths, store);
         this.hooks = hooks;
         this.notifier = new Notifier();
     }
@@ -44,14 +43,17 @@ final class FetchEnding {
         if (!allDone) {
             FetchRun.Failure why = firstFailure != null ? firstFailure
                     : new FetchRun.Failure("fetch-error", "a request did not complete");
+            placer.withdraw(f, records, true);
             finish(key, "failure", why.reason(), why.message());
             return;
         }
+        // --dest: the bodies written into DIR are renamed into place (the placement part of the ending)
         if (f.options().dest() != null) {
             try {
-                Map<Integer, Path> placed = placer.place(Path.of(f.options().dest()), records);
-                placed.forEach((idx, path) -> store.setDestPath(key, idx, path.toString()));
+                placer.place(f, records);
+                budget.releaseFetch(key); // placed files are the user's, not the store's
             } catch (IOException | RuntimeException e) {
+                placer.withdraw(f, store.records(key), true);
                 finish(key, "failure", "fetch-error", "cannot place the files in " + f.options().dest() + ": " + e.getMessage());
                 return;
             }
@@ -62,8 +64,10 @@ final class FetchEnding {
     /** Nothing of the fetch is kept: every body is deleted and every record failed. */
     void discard(long key, String reason, String message) {
         deleteTree(paths.fetchDir(key));
+        List<RecordRow> records = store.records(key);
+        placer.withdraw(store.find(key).orElseThrow(), records, false); // --dest: its part files go too
         budget.releaseFetch(key);
-        for (RecordRow r : store.records(key)) {
+        for (RecordRow r : records) {
             store.replaceSegments(key, r.idx(), List.of());
             store.failRecord(key, r.idx(), reason, message);
         }
@@ -72,9 +76,11 @@ final class FetchEnding {
 
     /** Incomplete records fail and lose their bytes; complete ones stay matchable. */
     void failIncomplete(long key, String reason, String message) {
-        for (RecordRow r : store.records(key)) {
+        FetchRow f = store.find(key).orElseThrow();
+        List<RecordRow> records = store.records(key);
+        for (RecordRow r : records) {
             if (!r.isDone()) {
-                deleteQuietly(paths.body(key, r.idx()));
+                deleteQuietly(paths.download(f, r.idx()));
                 budget.release(key, r.idx());
                 store.replaceSegments(key, r.idx(), List.of());
                 if (!r.isFinished()) {
@@ -82,6 +88,7 @@ final class FetchEnding {
                 }
             }
         }
+        placer.withdraw(f, records, true); // --dest: complete bodies move into the store
         finish(key, "failure", reason, message);
     }
 

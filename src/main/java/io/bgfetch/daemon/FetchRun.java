@@ -206,7 +206,7 @@ final class FetchRun {
         RecordProgress progress = new RecordProgress(this, ctx.store(), ctx.budget(), r.fetchKey(), r.idx(), plan);
         live.put(r.idx(), progress);
         running.add(r.idx()); // "active" is live state: snapshots read it from here, not the store
-        Path body = ctx.paths().body(r.fetchKey(), r.idx());
+        Path body = DestPlacer.prepare(ctx.paths(), fetch, r.idx()); // --dest: a part file in DIR
         DownloadRequest request = downloadRequest(r, body);
         Outcome outcome = new RecordDownload(ctx.http(), ctx.settings().transfer(), request, storedHead(r), plan,
                 progress, limiter, cancel).run();

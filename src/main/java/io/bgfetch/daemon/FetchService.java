@@ -172,6 +172,7 @@ final class FetchService {
         }
         List<String> removed = new ArrayList<>();
         for (FetchRow f : rows) {
+            // The store's files go; files --dest placed are the user's and stay where they are.
             store.delete(f.key());
             FetchEnding.deleteTree(ctx.paths().fetchDir(f.key()));
             deleteQuietly(f.options().uploadFile());
@@ -186,7 +187,7 @@ final class FetchService {
         FetchRun run = scheduler.running(f.key());
         List<RecordInfo> out = new ArrayList<>();
         for (RecordRow r : store.records(f.key())) {
-            out.add(snapshots.record(r, run));
+            out.add(snapshots.record(f, r, run));
         }
         return out;
     }
@@ -195,7 +196,7 @@ final class FetchService {
         FetchRow f = find(id);
         for (RecordRow r : store.records(f.key())) {
             if (UrlMatch.matches(r.url(), url, ignoreSearch)) {
-                return snapshots.record(r, scheduler.running(f.key()));
+                return snapshots.record(f, r, scheduler.running(f.key()));
             }
         }
         throw new Refusal(ExitCodes.NOT_FOUND, "fetch '" + id + "' has no record for " + url);

@@ -94,7 +94,7 @@ final class HookRunner {
         Registration registration = snapshots.registration(f, null);
         List<RecordInfo> records = new ArrayList<>();
         for (RecordRow r : store.records(f.key())) {
-            records.add(snapshots.record(r, null));
+            records.add(snapshots.record(f, r, null));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("registration", registration);

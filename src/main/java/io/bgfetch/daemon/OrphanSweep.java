@@ -28,7 +28,10 @@ import java.util.stream.Stream;
  *     failed half-way, or fetches removed since);</li>
  * <li>temporary files, which bgfetch always names {@code .bgfetch-*.tmp}: any in the store, and
  *     those of a {@code --dest} directory whose writer (the daemon whose pid the name carries) is
- *     gone.</li>
+ *     gone;</li>
+ * <li>part files in a {@code --dest} directory ({@link BodyPaths#PART}) of this home (the first half
+ *     of their tag says so) whose fetch no longer runs: gone, or ended. Another home's part files
+ *     are never touched: their daemon may be writing them.</li>
  * </ul>
  * It touches only names bgfetch makes, never follows a symbolic link, and removes nothing when
  * it cannot read the database: what a registered fetch uses always stays.
@@ -42,19 +45,29 @@ final class OrphanSweep {
     private final Set<Long> keys;
     private final Set<String> uploads;
     private final Set<Path> dests;
+    private final Set<String> liveParts;
+    private final String homeTag;
     private final List<Path> removed = new ArrayList<>();
 
     /**
      * @param keys    the keys of every registered fetch
      * @param uploads the file names of every upload copy a registered fetch refers to
      * @param dests   the --dest directories of the registered fetches
+     * @param liveParts {@link #partOf} of every unfinished fetch with --dest: their part files stay
      */
-    OrphanSweep(BodyPaths paths, Set<Long> keys, Set<String> uploads, Set<Path> dests) {
+    OrphanSweep(BodyPaths paths, Set<Long> keys, Set<String> uploads, Set<Path> dests, Set<String> liveParts) {
         this.storeDir = paths.storeDir();
         this.incoming = paths.incoming();
         this.keys = keys;
         this.uploads = uploads;
         this.dests = dests;
+        this.liveParts = liveParts;
+        this.homeTag = paths.homeTag();
+    }
+
+    /** How a fetch's part files are known: its key and tag. */
+    static String partOf(long key, String tag) {
+        return key + "-" + tag;
     }
 
     /** The sweep for what the store holds; empty when the store cannot be read. */
@@ -69,6 +82,7 @@ final class OrphanSweep {
         Set<Long> keys = new HashSet<>();
         Set<String> uploads = new HashSet<>();
         Set<Path> dests = new HashSet<>();
+        Set<String> liveParts = new HashSet<>();
         for (FetchRow f : rows) {
             keys.add(f.key());
             if (f.options() != null && f.options().uploadFile() != null) {
@@ -76,9 +90,12 @@ final class OrphanSweep {
             }
             if (f.options() != null && f.options().dest() != null) {
                 dests.add(Path.of(f.options().dest()));
+                if (!f.isDone()) {
+                    liveParts.add(partOf(f.key(), paths.tag(f)));
+                }
             }
         }
-        return Optional.of(new OrphanSweep(paths, keys, uploads, dests));
+        return Optional.of(new OrphanSweep(paths, keys, uploads, dests, liveParts));
     }
 
     /** Removes the orphans; returns what it removed. */
@@ -105,10 +122,8 @@ final class OrphanSweep {
         }
         for (Path dest : dests) {
             if (isDirectory(dest)) {
-                for (Path temp : list(dest, ".bgfetch-*.tmp")) {
-                    Matcher m = DEST_TEMP.matcher(temp.getFileName().toString());
-                    if (m.matches() && Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)
-                            && writerGone(Long.parseLong(m.group(1)))) {
+                for (Path temp : list(dest, ".bgfetch-*")) {
+                    if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS) && isStaleInDest(temp.getFileName().toString())) {
                         remove(temp);
                     }
                 }
@@ -118,6 +133,17 @@ final class OrphanSweep {
             Log.info("removed " + removed.size() + " orphan(s) no fetch uses: " + summary());
         }
         return removed;
+    }
+
+    /** An older bgfetch's temporary copy whose writer is gone, or a part file of this home no fetch runs. */
+    private boolean isStaleInDest(String name) {
+        Matcher temp = DEST_TEMP.matcher(name);
+        if (temp.matches()) {
+            return writerGone(Long.parseLong(temp.group(1)));
+        }
+        Matcher part = BodyPaths.PART.matcher(name);
+        return part.matches() && part.group(3).equals(homeTag)
+                && !liveParts.contains(partOf(Long.parseLong(part.group(1)), part.group(3) + part.group(4)));
     }
 
     private void removeTemps(Path fetchDir) {

@@ -26,7 +26,8 @@ import java.util.Set;
  * new request that the old fetch had completed (same URL, GET, same expected digest), the stored
  * response and its body file. The new fetch replaces the old one as {@code --replace} does, but
  * these bodies are moved to the new records instead of being deleted, so each stays until the
- * server answers: a 304 keeps it, a 200 replaces it.
+ * server answers: a 304 keeps it, a 200 replaces it. A body {@code --dest} placed is not moved: it
+ * is the placed file, carried only while it is as bgfetch left it (same size and time).
  *
 
  * <p>While the new fetch runs, {@link #against} gives a record the validators to ask with and
@@ -69,19 +70,24 @@ final class Recheck {
                         || !r.url().equals(spec.url()) || !Objects.equals(r.sha256(), spec.sha256())) {
                     continue;
                 }
-                long size = bodySize(paths.body(key, r.idx()));
-                if (size < 0 || (r.size() >= 0 && size != r.size())) {
-                    continue; // no body to keep, or not the body the record describes
+                // A body --dest placed stays where it is (the user's file); one in the store moves.
+                Path body = r.isPlaced() ? Path.of(r.destPath()) : paths.body(key, r.idx());
+                long size = bodySize(body);
+                if (size < 0 || (r.size() >= 0 && size != r.size())
+                        || (r.isPlaced() && !r.destMtime().equals(mtime(body)))) {
+                    continue; // no body to keep, or not the body the record describes (the user changed it)
                 }
                 used.add(r.idx());
-                bodies.put(i, r.idx());
+                if (!r.isPlaced()) {
+                    bodies.put(i, r.idx());
+                }
                 carried = new PreviousResponse(r.status(), r.statusText(), r.headersJson(), size, r.etag(),
-                        r.lastModified(), r.destPath());
+                        r.lastModified(), r.destPath(), r.isPlaced() ? r.destMtime() : null);
                 break;
             }
             previous.add(carried);
         }
-        return bodies.isEmpty() ? NONE : new Recheck(key, previous, bodies);
+        return previous.stream().allMatch(Objects::isNull) ? NONE : new Recheck(key, previous, bodies);
     }
 
     /** Per new request, the response it starts from, or null. */
@@ -118,7 +124,15 @@ final class Recheck {
      */
     static PreviousResponse against(RecordRow r, Path body) {
         PreviousResponse p = r.previous();
-        return p != null && p.hasValidators() && bodySize(body) == p.size() ? p : null;
+        if (p == null || !p.hasValidators()) {
+            return null;
+        }
+        if (p.isPlaced()) {
+            // the file --dest placed, as bgfetch left it: the user may have changed or removed it since
+            Path placed = Path.of(p.destPath());
+            return bodySize(placed) == p.size() && p.destMtime().equals(mtime(placed)) ? p : null;
+        }
+        return bodySize(body) == p.size() ? p : null;
     }
 
     /**
@@ -129,12 +143,23 @@ final class Recheck {
     static long keep(DaemonContext ctx, RecordRow r) {
         PreviousResponse p = r.previous();
         ctx.store().keepPrevious(r.fetchKey(), r.idx(), p);
+        if (p.isPlaced()) {
+            return p.size(); // the user's file: not the store's to count
+        }
         try {
             ctx.budget().reserve(r.fetchKey(), r.idx(), p.size());
         } catch (TransferFailure.Permanent alreadyStored) {
             // it is on disk already; only new bodies are refused
         }
         return p.size();
+    }
+
+    private static Long mtime(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static long bodySize(Path body) {

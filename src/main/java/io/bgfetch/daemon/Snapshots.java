@@ -88,7 +88,7 @@ final class Snapshots {
         for (RecordRow r : records) {
             RecordProgress p = r.isFinished() ? null : run.progressOf(r.idx());
             if (p != null) {
-                out.add(new Registration.Transfer(r.idx(), r.url(), DestPlacer.nameFor(r), p.received(),
+                out.add(new Registration.Transfer(r.idx(), r.url(), DestNames.nameFor(r), p.received(),
                         announcedSize(r), p.bytesPerSecond()));
             }
         }
@@ -105,7 +105,7 @@ final class Snapshots {
         return hasBodyHead(r) ? Math.max(0, r.size()) : 0;
     }
 
-    RecordInfo record(RecordRow r, FetchRun run) {
+    RecordInfo record(FetchRow f, RecordRow r, FetchRun run) {
         List<Segment> livePlan = run == null ? null : run.livePlan(r.idx());
         long downloaded;
         long available;
@@ -124,13 +124,20 @@ final class Snapshots {
         if (!r.isFinished()) {
             state = run != null && run.isRunning(r.idx()) ? "active" : "pending";
         }
-        Path body = paths.body(r.fetchKey(), r.idx());
+        // The body's file: in the store, a --dest part file, or the file --dest placed.
+        Path body = paths.current(f, r);
         String path = !isFailed(r) && Files.exists(body) ? body.toString() : null;
+        String error = r.error();
+        String changed = r.isDone() && r.isPlaced() ? PlacedCheck.change(body, r) : null;
+        if (changed != null) {
+            path = null; // not the body bgfetch placed any more: match has nothing to give
+            error = changed;
+        }
         // Never negative (the contract): the body's size once done, the announced length while
         // it arrives, 0 when no length is known or there is no body (failed).
         long size = r.isDone() ? downloaded : isFailed(r) ? 0 : announcedSize(r);
         return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), size,
-                downloaded, path, available, r.statusText(), r.error(), r.destPath(), r.notModified());
+                downloaded, path, available, r.statusText(), error, r.destPath(), r.notModified());
     }
 
     /** Bytes stored for a fetch's bodies: complete ones whole, others as far as checkpointed. */

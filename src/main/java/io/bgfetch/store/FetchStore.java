@@ -208,7 +208,7 @@ public final class FetchStore implements AutoCloseable {
                             rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
                             rs.getInt("integrity_retries"), rs.getString("dest_path"),
                             StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
-                            rs.getInt("source")));
+                            rs.getInt("source"), nullableLong(rs, "dest_mtime")));
                 }
             }
         } catch (SQLException | IOException e) {
@@ -235,9 +235,9 @@ public final class FetchStore implements AutoCloseable {
             db.setAutoCommit(false);
             try (PreparedStatement ps = prepare("""
                     UPDATE records SET state = 'done', not_modified = 1, previous = NULL, status = ?, status_text = ?,
-                           headers = ?, size = ?, etag = ?, last_modified = ?, dest_path = ?
+                           headers = ?, size = ?, etag = ?, last_modified = ?, dest_path = ?, dest_mtime = ?
                     WHERE fetch_key = ? AND idx = ?""", p.status(), p.statusText(), p.headersJson(), p.size(),
-                    p.etag(), p.lastModified(), p.destPath(), key, idx)) {
+                    p.etag(), p.lastModified(), p.destPath(), p.destMtime(), key, idx)) {
                 ps.executeUpdate();
             }
             try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
@@ -285,8 +285,32 @@ public final class FetchStore implements AutoCloseable {
         update("UPDATE records SET integrity_retries = integrity_retries + 1 WHERE fetch_key = ? AND idx = ?", key, idx);
     }
 
-    public synchronized void setDestPath(long key, int idx, String destPath) {
-        update("UPDATE records SET dest_path = ? WHERE fetch_key = ? AND idx = ?", destPath, key, idx);
+    /**
+     * Where {@code --dest} puts (or has put) the bodies of a fetch, every record in one commit:
+     * once with {@link PlacedFile#PLACING} before the part files are renamed, once with the
+     * placed files' modification times after.
+     */
+    public synchronized void setPlacements(long key, List<PlacedFile> files) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE records SET dest_path = ?, dest_mtime = ? WHERE fetch_key = ? AND idx = ?")) {
+                for (PlacedFile f : files) {
+                    ps.setString(1, f.path());
+                    ps.setLong(2, f.mtime());
+                    ps.setLong(3, key);
+                    ps.setInt(4, f.idx());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+        }
     }
 
     // ---- segments (the byte ranges of a body and how much of each is safely on disk) ---------
@@ -404,6 +428,11 @@ public final class FetchStore implements AutoCloseable {
         } catch (SQLException ignored) {
             // the connection is broken; the next statement reports it
         }
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static StoreException failed(Exception e) {

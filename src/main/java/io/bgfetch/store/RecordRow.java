@@ -15,19 +15,32 @@ import io.bgfetch.protocol.RequestSpec;
  *                      from, until a new body starts; else null
  * @param notModified   the re-check was answered 304: the body is the previous one
  * @param source        which of the request's sources is in use: 0 the URL, 1.. its mirrors
+ * @param destPath      where {@code --dest} places (or placed) the body, or null
+ * @param destMtime     with {@code destPath}: the placed file's modification time (ms) when bgfetch
+ *                      placed it, {@link PlacedFile#PLACING} while its part file is being renamed
+ *                      there, or null for a body that {@code --dest} copied (an older bgfetch)
  */
 public record RecordRow(long fetchKey, int idx, RequestSpec spec, String method,
                         String state, int status, String statusText, String headersJson, long size,
                         String etag, String lastModified, String failureKind, String error,
                         int integrityRetries, String destPath, PreviousResponse previous, boolean notModified,
-                        int source) {
+                        int source, Long destMtime) {
+
+    /** A record whose body {@code --dest} did not place, or placed as a copy. */
+    public RecordRow(long fetchKey, int idx, RequestSpec spec, String method, String state, int status,
+                     String statusText, String headersJson, long size, String etag, String lastModified,
+                     String failureKind, String error, int integrityRetries, String destPath,
+                     PreviousResponse previous, boolean notModified, int source) {
+        this(fetchKey, idx, spec, method, state, status, statusText, headersJson, size, etag, lastModified,
+                failureKind, error, integrityRetries, destPath, previous, notModified, source, null);
+    }
 
     /** A record that is not a re-check and uses its URL. */
     public RecordRow(long fetchKey, int idx, RequestSpec spec, String method, String state, int status,
                      String statusText, String headersJson, long size, String etag, String lastModified,
                      String failureKind, String error, int integrityRetries, String destPath) {
         this(fetchKey, idx, spec, method, state, status, statusText, headersJson, size, etag, lastModified,
-                failureKind, error, integrityRetries, destPath, null, false, 0);
+                failureKind, error, integrityRetries, destPath, null, false, 0, null);
     }
 
     public String url() {
@@ -44,6 +57,19 @@ public record RecordRow(long fetchKey, int idx, RequestSpec spec, String method,
 
     public boolean isDone() {
         return "done".equals(state);
+    }
+
+    /**
+     * The body was written once, into {@code --dest}: the record's body is the file at
+     * {@link #destPath}, the user's from then on.
+     */
+    public boolean isPlaced() {
+        return destPath != null && destMtime != null && destMtime != PlacedFile.PLACING;
+    }
+
+    /** The body's part file is being renamed to {@link #destPath} (a placement a crash cut short). */
+    public boolean isPlacing() {
+        return destPath != null && destMtime != null && destMtime == PlacedFile.PLACING;
     }
 
     public boolean isFinished() {

@@ -73,6 +73,8 @@ final class Schema {
             ALTER TABLE records ADD COLUMN previous TEXT;
             ALTER TABLE records ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE records ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+            """, """
+            ALTER TABLE records ADD COLUMN dest_mtime INTEGER;
             """);
 
     private Schema() {

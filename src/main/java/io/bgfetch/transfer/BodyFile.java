@@ -29,10 +29,17 @@ final class BodyFile implements Closeable {
         this.channel = channel;
     }
 
+    /**
+     * Opens a body's file, creating it (and its directories) private when it is missing. A file
+     * that exists is opened as it is: a {@code --dest} part file, which the daemon created with
+     * the user's usual mode in the user's directory, keeps that mode, and so does the directory.
+     */
     static BodyFile open(Path path) throws TransferFailure.Permanent {
         try {
-            PrivateFiles.directories(path.getParent());
-            PrivateFiles.file(path);
+            if (!Files.exists(path)) {
+                PrivateFiles.createMissing(path.getParent()); // never chmods a directory that exists
+                PrivateFiles.file(path);
+            }
             return new BodyFile(path, FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ));
         } catch (IOException e) {
             throw Failures.local(e);

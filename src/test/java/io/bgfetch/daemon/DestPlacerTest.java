@@ -1,100 +1,90 @@
 package io.bgfetch.daemon;
 
-import io.bgfetch.protocol.RequestSpec;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.protocol.FetchOptions;
+import io.bgfetch.protocol.RequestSpec;
+import io.bgfetch.store.FetchRow;
+import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.NewFetch;
+import io.bgfetch.store.PlacedFile;
+import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
+/** Placement under --dest: bodies arrive in part files in DIR and are renamed into place, once. */
 class DestPlacerTest {
-    private static final long KEY = 7;
-
     @TempDir
     Path tmp;
 
-    // ---- nameFromUrl ------------------------------------------------------------------------
+    private FetchStore store;
+    private BodyPaths paths;
+    private DestPlacer placer;
+    private Path dest;
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "https://example.org/dir/file.iso | file.iso",
-            "https://example.org/file.iso?x=1&y=2 | file.iso",
-            "https://example.org/file.iso#part | file.iso",
-            "https://example.org/my%20file.txt | my file.txt",
-            "https://example.org/caf%C3%A9.txt | café.txt",
-            "https://example.org/100%25 | 100%",
-            "https://example.org/ | download",
-            "https://example.org | download",
-            "https://example.org/dir/ | download",
-            "https://example.org/.hidden | hidden",
-            "https://example.org/...dots | dots",
-            "https://example.org/%2E%2E | download",
-            "https://example.org/%2E | download",
-            "https://example.org/a%2Fb | a_b",
-            "https://example.org/a%5Cb | a_b",
-            "https://example.org/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd | _.._etc_passwd",
-            "https://example.org/..%2Fescape | _escape",
-            "https://example.org/a%00b | a_b",
-            "https://example.org/a%0Ab%0D.txt | a_b_.txt",
-            "https://example.org/bell%07.bin | bell_.bin",
-            "https://example.org/del%7F.bin | del_.bin",
-            "https://example.org/c1%C2%85.bin | c1_.bin",
-            "https://example.org/%20%20padded%20 | padded",
-    })
-    void nameFromUrl(String url, String expected) {
-        assertEquals(expected, DestPlacer.nameFromUrl(url));
+    @BeforeEach
+    void setUp() throws IOException {
+        store = FetchStore.open(tmp.resolve("bgfetch.db"));
+        paths = new BodyPaths(Files.createDirectory(tmp.resolve("store")));
+        placer = new DestPlacer(paths, store);
+        dest = tmp.resolve("dest");
     }
 
-    @Test
-    void namesAreNeverUnsafe() {
-        String[] urls = {"https://h/%2F", "https://h/%2F..%2F..", "https://h/..", "https://h/.", "https://h/%0A",
-                "https://h/%2E%2E%2F", "https://h/%5C..%5C"};
-        for (String url : urls) {
-            String name = DestPlacer.nameFromUrl(url);
-            assertTrue(!name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".")
-                    && name.chars().noneMatch(Character::isISOControl), url + " -> " + name);
-        }
+    @AfterEach
+    void tearDown() {
+        store.close();
     }
 
-    @Test
-    void longNamesAreCutKeepingTheEnd() {
-        String name = DestPlacer.nameFromUrl("https://example.org/" + "x".repeat(300) + ".bin");
-        assertEquals(240, name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
-                "file systems allow 255 bytes; 240 leaves room for a '-N' suffix");
-        assertTrue(name.endsWith(".bin"));
+    private FetchRow fetch(String id, Path dir, List<RequestSpec> specs, List<PreviousResponse> previous) throws Exception {
+        FetchOptions options = new FetchOptions("", null, 0, List.of(), "GET", null, dir.toString(), null, null, null,
+                false, false, 4, 1, 0, 60_000, null);
+        return store.find(store.register(new NewFetch(id, options, specs, 0, previous))[0]).orElseThrow();
     }
 
-    @Test
-    void aPlusInThePathIsKept() {
-        assertEquals("c++.pdf", DestPlacer.nameFromUrl("https://example.org/c++.pdf"));
+    private FetchRow fetch(String id, String... urls) throws Exception {
+        return fetch(id, dest, Stream.of(urls).map(RequestSpec::new).toList(), null);
     }
 
-    // ---- place ------------------------------------------------------------------------------
-
-    private static RecordRow record(int idx, String url, String outName) {
-        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", "{}", -1,
-                null, null, "", "",
-                0, null);
-    }
-
-    private byte[] storeBody(BodyPaths paths, int idx, byte[] content) throws IOException {
-        Path body = paths.body(KEY, idx);
-        Files.createDirectories(body.getParent());
-        Files.write(body, content);
+    /** A record's body arrives, as the transfer writes it: into the file prepare() gives. */
+    private byte[] arrive(FetchRow f, int idx, byte[] content, String headersJson) throws IOException {
+        Path file = DestPlacer.prepare(paths, f, idx);
+        Files.write(file, content);
+        store.saveHead(f.key(), idx, 200, "OK", headersJson, content.length, null, null);
+        store.completeRecord(f.key(), idx, content.length);
         return content;
+    }
+
+    private byte[] arrive(FetchRow f, int idx, byte[] content) throws IOException {
+        return arrive(f, idx, content, "{}");
+    }
+
+    private List<RecordRow> records(FetchRow f) {
+        return store.records(f.key());
     }
 
     private static byte[] bytes(int n, long seed) {
@@ -103,27 +93,24 @@ class DestPlacerTest {
         return b;
     }
 
-    private static List<String> names(Path dir) throws IOException {
+    private List<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
     @Test
-    void placesBodiesUnderUniqueNamesAndCopiesTheBytes() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Path dest = tmp.resolve("dest");
-        byte[] b0 = storeBody(paths, 0, bytes(10_000, 1));
-        byte[] b1 = storeBody(paths, 1, bytes(20_000, 2));
-        byte[] b2 = storeBody(paths, 2, bytes(30_000, 3));
-        byte[] b3 = storeBody(paths, 3, bytes(5, 4));
-        List<RecordRow> records = List.of(
-                record(0, "https://one.example/a.bin", null),
-                record(1, "https://two.example/x/a.bin?v=2", null),
-                record(2, "https://three.example/A.BIN", null),
-                record(3, "https://four.example/", null));
+    void bodiesArriveInHiddenPartFilesThatAreRenamedIntoPlace() throws Exception {
+        FetchRow f = fetch("f", "https://one.example/a.bin", "https://two.example/x/a.bin?v=2",
+                "https://three.example/A.BIN", "https://four.example/");
+        byte[] b0 = arrive(f, 0, bytes(10_000, 1));
+        byte[] b1 = arrive(f, 1, bytes(20_000, 2));
+        byte[] b2 = arrive(f, 2, bytes(30_000, 3));
+        byte[] b3 = arrive(f, 3, bytes(5, 4));
+        assertTrue(names(dest).stream().allMatch(n -> n.startsWith(".bgfetch-") && n.endsWith(".part")), names(dest).toString());
+        Object inode = Files.getAttribute(paths.part(f, 0), "unix:ino");
 
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, records);
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
         assertEquals(dest.resolve("a.bin"), placed.get(0));
         assertEquals(dest.resolve("a-1.bin"), placed.get(1));
@@ -133,210 +120,281 @@ class DestPlacerTest {
         assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
         assertArrayEquals(b2, Files.readAllBytes(placed.get(2)));
         assertArrayEquals(b3, Files.readAllBytes(placed.get(3)));
-        assertEquals(List.of("A-2.BIN", "a-1.bin", "a.bin", "download"), names(dest), "no temporary file left");
-        assertArrayEquals(b0, Files.readAllBytes(paths.body(KEY, 0)), "the store keeps its own copy");
+        assertEquals(inode, Files.getAttribute(placed.get(0), "unix:ino"), "renamed, not copied: written once");
+        assertEquals(List.of("A-2.BIN", "a-1.bin", "a.bin", "download"), names(dest), "no part file left");
+        assertFalse(Files.exists(paths.body(f.key(), 0)), "no copy in the store");
+        for (RecordRow r : records(f)) {
+            assertTrue(r.isPlaced(), "record " + r.idx());
+            assertEquals(placed.get(r.idx()).toString(), r.destPath());
+            assertEquals(Files.getLastModifiedTime(placed.get(r.idx())).toMillis(), r.destMtime());
+            assertEquals(placed.get(r.idx()), paths.current(store.find(f.key()).orElseThrow(), r), "the body is the placed file");
+        }
     }
 
     @Test
-    void anOutNameKeepsItsNameAndDerivedNamesMakeWay() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Path dest = tmp.resolve("dest");
-        storeBody(paths, 0, bytes(10, 1));
-        storeBody(paths, 1, bytes(10, 2));
+    void partNamesAreUniquePerFetchRecordAndHome() throws Exception {
+        FetchRow a = fetch("a", "https://h/x");
+        FetchRow b = fetch("b", "https://h/x");
+        BodyPaths otherHome = new BodyPaths(tmp.resolve("other-home").resolve("store"));
 
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
-                record(0, "https://h/report.pdf", null),
-                record(1, "https://h/other.pdf", "report.pdf")));
+        assertNotEquals(paths.part(a, 0), paths.part(b, 0), "record 0 of two fetches");
+        assertNotEquals(paths.part(a, 0), paths.part(a, 1));
+        assertNotEquals(paths.part(a, 0), otherHome.part(a, 0), "the same key in another home");
+        assertNotEquals(paths.homeTag(), otherHome.homeTag());
+        assertEquals(paths.part(a, 0), new BodyPaths(tmp.resolve("store")).part(store.find(a.key()).orElseThrow(), 0),
+                "derived, not random: a later daemon finds the same part file");
+        assertTrue(BodyPaths.PART.matcher(paths.part(a, 7).getFileName().toString()).matches());
+        assertTrue(paths.part(a, 0).getFileName().toString().startsWith(".bgfetch-" + a.key() + "-0-" + paths.homeTag()));
+    }
+
+    @Test
+    void anOutNameKeepsItsNameAndDerivedNamesMakeWay() throws Exception {
+        FetchRow f = fetch("f", dest, List.of(new RequestSpec("https://h/report.pdf"),
+                new RequestSpec("https://h/other.pdf", null, "report.pdf", null)), null);
+        arrive(f, 0, bytes(10, 1));
+        arrive(f, 1, bytes(10, 2));
+
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
         assertEquals(dest.resolve("report.pdf"), placed.get(1), "the name the user chose is the one they get");
         assertEquals(dest.resolve("report-1.pdf"), placed.get(0));
     }
 
     @Test
-    void anExistingFileIsReplaced() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Path dest = Files.createDirectories(tmp.resolve("dest"));
+    void anExistingFileIsReplaced() throws Exception {
+        Files.createDirectories(dest);
         Files.writeString(dest.resolve("a.bin"), "an older download that is much longer than the new one");
-        byte[] fresh = storeBody(paths, 0, "new".getBytes(StandardCharsets.UTF_8));
+        FetchRow f = fetch("f", "https://h/a.bin");
+        byte[] fresh = arrive(f, 0, "new".getBytes(StandardCharsets.UTF_8));
 
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(record(0, "https://h/a.bin", null)));
+        placer.place(f, records(f));
 
-        assertEquals(dest.resolve("a.bin"), placed.get(0));
         assertArrayEquals(fresh, Files.readAllBytes(dest.resolve("a.bin")));
         assertEquals(List.of("a.bin"), names(dest));
     }
 
     @Test
-    void aMissingDestinationIsCreatedAndAnEmptyBodyPlaced() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Files.createDirectories(paths.fetchDir(KEY));
-        Path dest = tmp.resolve("deep").resolve("er").resolve("dest");
+    void aMissingDestinationIsCreatedAndAnEmptyBodyPlaced() throws Exception {
+        dest = tmp.resolve("deep").resolve("er").resolve("dest");
+        FetchRow f = fetch("f", "https://h/empty.txt");
+        arrive(f, 0, new byte[0]);
 
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(record(0, "https://h/empty.txt", null)));
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
         assertEquals(0, Files.size(placed.get(0)));
     }
 
     @Test
-    void thePlacedFileIsACopyNotALink() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        byte[] original = storeBody(paths, 0, bytes(100, 5));
-        Path dest = tmp.resolve("dest");
+    void thePlacedFileHasTheUsersUsualModeNotTheStoresAndTheDirectoryIsLeftAlone() throws Exception {
+        Files.createDirectories(dest);
+        Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString("rwxr-x---"));
+        Path control = Files.createFile(dest.resolve("control"));
+        FetchRow f = fetch("f", "https://h/f.bin");
+        arrive(f, 0, bytes(100, 5));
 
-        Path placed = new DestPlacer(paths).place(dest, List.of(record(0, "https://h/f.bin", null))).get(0);
-        Files.write(placed, new byte[] {1, 2, 3});
+        Path placed = placer.place(f, records(f)).get(0);
 
-        assertArrayEquals(original, Files.readAllBytes(paths.body(KEY, 0)), "editing the placed file leaves the store alone");
+        assertEquals(Files.getPosixFilePermissions(control), Files.getPosixFilePermissions(placed),
+                "the umask's mode, as for any file the user creates");
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)));
     }
 
     @Test
-    void aLongOutNameAcceptedByTheCliCanBePlaced() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        byte[] content = storeBody(paths, 0, bytes(100, 7));
-        Path dest = tmp.resolve("dest");
-        String name = "n".repeat(246) + ".bin"; // 250 bytes: a valid file name
-
-        Path placed = new DestPlacer(paths).place(dest, List.of(record(0, "https://h/x", name))).get(0);
-
-        assertEquals(dest.resolve(name), placed);
-        assertArrayEquals(content, Files.readAllBytes(placed));
-    }
-
-    @Test
-    void aLongMultibyteNameStillFitsTheFileSystem() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        byte[] content = storeBody(paths, 0, bytes(100, 6));
-        Path dest = tmp.resolve("dest");
+    void longNamesFitTheFileSystem() throws Exception {
+        String name = "n".repeat(246) + ".bin"; // 250 bytes: a valid file name the CLI accepts
         String euro = "%E2%82%AC";
+        FetchRow f = fetch("f", dest, List.of(new RequestSpec("https://h/x", null, name, null),
+                new RequestSpec("https://h/" + euro.repeat(120) + ".bin")), null);
+        byte[] b0 = arrive(f, 0, bytes(100, 7));
+        byte[] b1 = arrive(f, 1, bytes(100, 6));
 
-        Path placed = new DestPlacer(paths).place(dest, List.of(record(0, "https://h/" + euro.repeat(120) + ".bin", null)))
-                .get(0);
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
-        assertTrue(placed.getFileName().toString().getBytes(StandardCharsets.UTF_8).length <= 255);
-        assertArrayEquals(content, Files.readAllBytes(placed));
-    }
-
-    // ---- Content-Disposition and --if-changed ---------------------------------------------------
-
-    private static RecordRow withDisposition(int idx, String url, String outName, String disposition) {
-        String headers = "{\"content-disposition\":" + jsonString(disposition) + "}";
-        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", headers,
-                10, null, null, "", "", 0, null);
-    }
-
-    private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
-    }
-
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "attachment; filename=\"report.pdf\" | report.pdf",
-            "attachment; filename*=UTF-8''%E2%82%AC%20rates.txt; filename=\"rates.txt\" | € rates.txt",
-            "attachment; filename=\"../../etc/passwd\" | passwd",
-            "attachment; filename=\"..\" | download-123",
-            "attachment; filename=\"...\" | download-123",
-            "attachment; filename=\".bashrc\" | bashrc",
-            "attachment; filename=\"\" | download-123",
-            "attachment; filename=\"  \" | download-123",
-            "attachment | download-123",
-            "attachment; filename*=UTF-8''bell%07%0D%0Aname.txt | bell___name.txt",
-            "attachment; filename*=UTF-8''%E2%80%AEtxt.exe | _txt.exe",
-            "attachment; filename=\"a \\\"quoted\\\" name.txt\" | a \"quoted\" name.txt",
-    })
-    void theServersFileNameIsUsedWhenSafe(String disposition, String expected) {
-        assertEquals(expected, DestPlacer.nameFor(withDisposition(0, "https://h/download-123", null, disposition)));
+        assertEquals(dest.resolve(name), placed.get(0));
+        assertArrayEquals(b0, Files.readAllBytes(placed.get(0)));
+        assertTrue(placed.get(1).getFileName().toString().getBytes(StandardCharsets.UTF_8).length <= 255);
+        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
     }
 
     @Test
-    void aVeryLongServerFileNameIsCutToFitKeepingItsExtension() {
-        String name = DestPlacer.nameFor(withDisposition(0, "https://h/x", null,
-                "attachment; filename=\"" + "n".repeat(5000) + ".tar.gz\""));
-        assertEquals(240, name.getBytes(StandardCharsets.UTF_8).length);
-        assertTrue(name.endsWith(".tar.gz"));
-    }
+    void serverNamesArePlacedUniqueAndInsideTheDestination() throws Exception {
+        FetchRow f = fetch("f", "https://h/download?id=1", "https://h/download?id=2", "https://h/download?id=3");
+        arrive(f, 0, bytes(10, 1), "{\"content-disposition\":\"attachment; filename=\\\"../../etc/passwd\\\"\"}");
+        arrive(f, 1, bytes(10, 2), "{\"content-disposition\":\"attachment; filename=\\\"passwd\\\"\"}");
+        arrive(f, 2, bytes(10, 3), "{\"content-disposition\":\"attachment; filename=\\\"/etc/PASSWD\\\"\"}");
 
-    @Test
-    void outWinsOverTheServersFileName() {
-        assertEquals("mine.bin", DestPlacer.nameFor(withDisposition(0, "https://h/x", "mine.bin",
-                "attachment; filename=\"theirs.bin\"")));
-    }
-
-    @Test
-    void serverNamesArePlacedUniqueAndInsideTheDestination() throws IOException {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Path dest = tmp.resolve("dest");
-        byte[] b0 = storeBody(paths, 0, bytes(10, 1));
-        byte[] b1 = storeBody(paths, 1, bytes(10, 2));
-        byte[] b2 = storeBody(paths, 2, bytes(10, 3));
-
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
-                withDisposition(0, "https://h/download?id=1", null, "attachment; filename=\"../../etc/passwd\""),
-                withDisposition(1, "https://h/download?id=2", null, "attachment; filename=\"passwd\""),
-                withDisposition(2, "https://h/download?id=3", null, "attachment; filename=\"/etc/PASSWD\"")));
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
         assertEquals(dest.resolve("passwd"), placed.get(0));
         assertEquals(dest.resolve("passwd-1"), placed.get(1));
         assertEquals(dest.resolve("PASSWD-2"), placed.get(2));
-        assertArrayEquals(b0, Files.readAllBytes(placed.get(0)));
-        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
-        assertArrayEquals(b2, Files.readAllBytes(placed.get(2)));
         assertEquals(List.of("PASSWD-2", "passwd", "passwd-1"), names(dest));
     }
 
-    private static RecordRow notModified(int idx, String url, String destPath) {
-        return new RecordRow(KEY, idx, new RequestSpec(url), "GET", "done", 200, "OK", "{}", 10, "\"e\"", null, "", "",
-                0, destPath, null, true, 0);
+    @Test
+    void aPlacementACrashCutShortIsFinishedUnderTheSameNames() throws Exception {
+        FetchRow f = fetch("f", "https://h/a.bin", "https://h/b.bin");
+        byte[] b0 = arrive(f, 0, bytes(50, 1));
+        byte[] b1 = arrive(f, 1, bytes(60, 2));
+        // The names were committed and the first rename done when the daemon died.
+        store.setPlacements(f.key(), List.of(new PlacedFile(0, dest.resolve("a.bin").toString(), PlacedFile.PLACING),
+                new PlacedFile(1, dest.resolve("b.bin").toString(), PlacedFile.PLACING)));
+        Files.move(paths.part(f, 0), dest.resolve("a.bin"));
+        assertEquals(dest.resolve("a.bin"), paths.current(f, records(f).get(0)), "mid-placement: the renamed file");
+        assertEquals(paths.part(f, 1), paths.current(f, records(f).get(1)), "mid-placement: the part not yet renamed");
+
+        Map<Integer, Path> placed = placer.place(f, records(f));
+
+        assertEquals(Map.of(0, dest.resolve("a.bin"), 1, dest.resolve("b.bin")), placed);
+        assertArrayEquals(b0, Files.readAllBytes(placed.get(0)));
+        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
+        assertEquals(List.of("a.bin", "b.bin"), names(dest));
+        assertTrue(records(f).stream().allMatch(RecordRow::isPlaced));
+    }
+
+    @Test
+    void aBodyThatIsNowhereFailsThePlacement() throws Exception {
+        FetchRow f = fetch("f", "https://h/a.bin");
+        arrive(f, 0, bytes(10, 1));
+        Files.delete(paths.part(f, 0));
+
+        IOException e = assertThrows(IOException.class, () -> placer.place(f, records(f)));
+        assertTrue(e.getMessage().contains("https://h/a.bin"), e.getMessage());
+    }
+
+    @Test
+    void aBodyAnOlderBgfetchKeptInTheStoreIsCopiedIn() throws Exception {
+        FetchRow f = fetch("f", "https://h/a.bin");
+        byte[] body = bytes(1000, 3);
+        Files.createDirectories(paths.fetchDir(f.key()));
+        Files.write(paths.body(f.key(), 0), body);
+        store.completeRecord(f.key(), 0, body.length);
+
+        Path placed = placer.place(f, records(f)).get(0);
+
+        assertArrayEquals(body, Files.readAllBytes(placed));
+        assertEquals(List.of("a.bin"), names(dest));
+    }
+
+    // ---- --if-changed: a 304 keeps the placed file -------------------------------------------------
+
+    /** A fetch whose record 0 re-checked the file placed before and got 304. */
+    private FetchRow keptBy304(Path previousFile, Long mtime) throws Exception {
+        PreviousResponse p = new PreviousResponse(200, "OK", "{}", Files.size(previousFile), "\"e\"", null,
+                previousFile.toString(), mtime);
+        FetchRow f = fetch("recheck", dest, List.of(new RequestSpec("https://h/a.bin"), new RequestSpec("https://other/a.bin")),
+                List.of(p));
+        store.keepPrevious(f.key(), 0, p);
+        return f;
     }
 
     @Test
     void aNotModifiedRecordsFileIsLeftExactlyAsItIs() throws Exception {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Path dest = Files.createDirectories(tmp.resolve("dest"));
-        storeBody(paths, 0, bytes(10, 1));
-        byte[] b1 = storeBody(paths, 1, bytes(10, 2));
-        Path kept = dest.resolve("a.bin");
-        Files.writeString(kept, "the user's copy, perhaps edited");
-        Files.setLastModifiedTime(kept, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        Path kept = Files.createDirectories(dest).resolve("a.bin");
+        Files.writeString(kept, "the body placed the last time");
+        Files.setLastModifiedTime(kept, FileTime.fromMillis(1_000_000_000_000L));
         Object inode = Files.getAttribute(kept, "unix:ino");
+        FetchRow f = keptBy304(kept, 1_000_000_000_000L);
+        Files.createFile(paths.part(f, 0)); // what the conditional request's transfer leaves: an empty part
+        byte[] b1 = arrive(f, 1, bytes(10, 2));
 
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
-                notModified(0, "https://h/a.bin", kept.toString()),
-                record(1, "https://other/a.bin", null)));
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
         assertEquals(kept, placed.get(0));
         assertEquals(inode, Files.getAttribute(kept, "unix:ino"), "not replaced");
         assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(kept).toMillis(), "not rewritten");
-        assertEquals("the user's copy, perhaps edited", Files.readString(kept));
+        assertEquals("the body placed the last time", Files.readString(kept));
         assertEquals(dest.resolve("a-1.bin"), placed.get(1), "the kept file's name stays taken");
         assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
+        assertEquals(List.of("a-1.bin", "a.bin"), names(dest), "the empty part file is gone");
     }
 
     @Test
-    void aNotModifiedRecordWhoseFileIsGoneOrElsewhereIsPlacedAgain() throws Exception {
-        BodyPaths paths = new BodyPaths(tmp.resolve("store"));
-        Path dest = Files.createDirectories(tmp.resolve("dest"));
-        byte[] b0 = storeBody(paths, 0, bytes(10, 1));
-        byte[] b1 = storeBody(paths, 1, bytes(10, 2));
-        Path elsewhere = Files.createDirectories(tmp.resolve("old-dest")).resolve("b.bin");
+    void aNotModifiedFilePlacedInAnotherDirectoryIsCopiedAndTheOldOneLeftAlone() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("old-dest")).resolve("a.bin");
         Files.writeString(elsewhere, "old");
+        FetchRow f = keptBy304(elsewhere, Files.getLastModifiedTime(elsewhere).toMillis());
+        arrive(f, 1, bytes(10, 2));
 
-        Map<Integer, Path> placed = new DestPlacer(paths).place(dest, List.of(
-                notModified(0, "https://h/a.bin", dest.resolve("a.bin").toString()),
-                notModified(1, "https://h/b.bin", elsewhere.toString())));
+        Map<Integer, Path> placed = placer.place(f, records(f));
 
-        assertArrayEquals(b0, Files.readAllBytes(placed.get(0)));
-        assertEquals(dest.resolve("b.bin"), placed.get(1), "--dest changed: placed in the new one");
-        assertArrayEquals(b1, Files.readAllBytes(placed.get(1)));
+        assertEquals(dest.resolve("a.bin"), placed.get(0), "--dest changed: placed in the new one");
+        assertEquals("old", Files.readString(placed.get(0)));
         assertEquals("old", Files.readString(elsewhere), "the old directory is not touched");
+    }
+
+    // ---- a fetch that does not succeed leaves no part file ---------------------------------------
+
+    @Test
+    void withdrawKeepsCompleteBodiesInTheStoreAndDeletesTheRest() throws Exception {
+        FetchRow f = fetch("f", "https://h/a.bin", "https://h/b.bin");
+        byte[] b0 = arrive(f, 0, bytes(100, 1));
+        Files.write(DestPlacer.prepare(paths, f, 1), bytes(40, 2)); // record 1 incomplete
+        store.failRecord(f.key(), 1, "bad-status", "HTTP 500");
+
+        placer.withdraw(f, records(f), true);
+
+        assertEquals(List.of(), names(dest), "no part file left in the user's directory");
+        assertArrayEquals(b0, Files.readAllBytes(paths.body(f.key(), 0)), "the complete body stays matchable");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.body(f.key(), 0))));
+        store.finish(f.key(), "failure", "bad-status", "HTTP 500");
+        FetchRow ended = store.find(f.key()).orElseThrow();
+        assertEquals(paths.body(f.key(), 0), paths.current(ended, records(f).get(0)));
+        assertFalse(Files.exists(paths.body(f.key(), 1)));
+    }
+
+    @Test
+    void withdrawWithoutKeepingDeletesEveryPartFile() throws Exception {
+        FetchRow f = fetch("f", "https://h/a.bin", "https://h/b.bin");
+        arrive(f, 0, bytes(100, 1));
+        Files.write(DestPlacer.prepare(paths, f, 1), bytes(40, 2));
+
+        placer.withdraw(f, records(f), false);
+
+        assertEquals(List.of(), names(dest));
+        assertFalse(Files.exists(paths.body(f.key(), 0)));
+    }
+
+    // ---- two fetches, one directory, the same moment ------------------------------------------------
+
+    @Test
+    void twoFetchesPlacingIntoOneDirectoryAtOnceEachGetTheirOwnBytes() throws Exception {
+        int n = 20;
+        List<FetchRow> fetches = new ArrayList<>();
+        List<byte[][]> bodies = new ArrayList<>();
+        for (String who : List.of("a", "b")) {
+            List<RequestSpec> specs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                specs.add(new RequestSpec("https://h/" + who + "/file" + i + "-" + who + ".bin"));
+            }
+            FetchRow f = fetch(who, dest, specs, null);
+            byte[][] b = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                b[i] = arrive(f, i, bytes(1000 + i, who.hashCode() * 31L + i));
+            }
+            fetches.add(f);
+            bodies.add(b);
+        }
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Map<Integer, Path>>> results = new ArrayList<>();
+            for (FetchRow f : fetches) {
+                results.add(two.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    return placer.place(f, records(f));
+                }));
+            }
+            for (int k = 0; k < 2; k++) {
+                Map<Integer, Path> placed = results.get(k).get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < n; i++) {
+                    assertArrayEquals(bodies.get(k)[i], Files.readAllBytes(placed.get(i)), "fetch " + k + " record " + i);
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        assertEquals(2 * n, names(dest).size(), names(dest).toString());
+        assertNull(names(dest).stream().filter(s -> s.startsWith(".")).findFirst().orElse(null));
     }
 }

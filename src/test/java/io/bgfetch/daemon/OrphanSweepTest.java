@@ -54,7 +54,7 @@ class OrphanSweepTest {
         Path liveWriterTemp = file(dest.resolve(".bgfetch-" + ProcessHandle.current().parent().orElseThrow().pid() + "-0.tmp"));
         Path userFile = file(dest.resolve("song.bgfetch-1-0.tmp"));
 
-        List<Path> removed = new OrphanSweep(paths, Set.of(7L), Set.of("used.upload"), Set.of(dest)).run();
+        List<Path> removed = new OrphanSweep(paths, Set.of(7L), Set.of("used.upload"), Set.of(dest), Set.of()).run();
 
         for (Path p : List.of(kept, keptUpload, keptOther, keptUnknown, liveWriterTemp, userFile)) {
             assertTrue(Files.exists(p), "kept: " + p);
@@ -66,10 +66,33 @@ class OrphanSweepTest {
     }
 
     @Test
+    void partFilesStayWhileTheirFetchRunsAndOnlyThisHomesAreEverRemoved() throws Exception {
+        String home = paths.homeTag();
+        String otherHome = new BodyPaths(tmp.resolve("other").resolve("store")).homeTag();
+        Path running = file(dest.resolve(".bgfetch-7-0-" + home + "0000abcd.part"));
+        Path runningOther = file(dest.resolve(".bgfetch-7-1-" + home + "0000abcd.part"));
+        Path ended = file(dest.resolve(".bgfetch-8-0-" + home + "1111abcd.part"));
+        Path sameKeyOtherFetch = file(dest.resolve(".bgfetch-7-0-" + home + "2222abcd.part"));
+        Path anotherHomes = file(dest.resolve(".bgfetch-9-0-" + otherHome + "3333abcd.part"));
+        Path userFile = file(dest.resolve(".bgfetch-notes.part"));
+
+        List<Path> removed = new OrphanSweep(paths, Set.of(7L, 8L), Set.of(), Set.of(dest),
+                Set.of(OrphanSweep.partOf(7, home + "0000abcd"))).run();
+
+        for (Path p : List.of(running, runningOther, anotherHomes, userFile)) {
+            assertTrue(Files.exists(p), "kept: " + p);
+        }
+        for (Path p : List.of(ended, sameKeyOtherFetch)) {
+            assertFalse(Files.exists(p), "removed: " + p);
+        }
+        assertEquals(2, removed.size(), removed.toString());
+    }
+
+    @Test
     void anEmptyDatabaseMakesEveryStoreDirectoryAnOrphanButNothingElse() throws IOException {
         Path body = file(paths.body(1, 0));
         Path readme = file(store.resolve("README"));
-        new OrphanSweep(paths, Set.of(), Set.of(), Set.of()).run();
+        new OrphanSweep(paths, Set.of(), Set.of(), Set.of(), Set.of()).run();
         assertFalse(Files.exists(body.getParent()));
         assertTrue(Files.exists(readme));
     }
@@ -82,7 +105,7 @@ class OrphanSweepTest {
         Path uploadLink = Files.createSymbolicLink(file(paths.incoming().resolve("real")).resolveSibling("l.upload"),
                 precious);
 
-        new OrphanSweep(paths, Set.of(), Set.of("real"), Set.of()).run();
+        new OrphanSweep(paths, Set.of(), Set.of("real"), Set.of(), Set.of()).run();
 
         assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "the orphan link is gone");
         assertFalse(Files.exists(uploadLink, LinkOption.NOFOLLOW_LINKS));
@@ -92,6 +115,6 @@ class OrphanSweepTest {
     @Test
     void aMissingStoreIsNothingToDo() {
         assertEquals(List.of(), new OrphanSweep(new BodyPaths(tmp.resolve("none")), Set.of(), Set.of(),
-                Set.of(tmp.resolve("no-dest"))).run());
+                Set.of(tmp.resolve("no-dest")), Set.of()).run());
     }
 }

@@ -12,6 +12,7 @@ import io.bgfetch.protocol.RequestSpec;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.NewFetch;
+import io.bgfetch.store.PlacedFile;
 import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
@@ -39,7 +40,7 @@ class SnapshotsTest {
         store = FetchStore.open(tmp.resolve("bgfetch.db"));
         paths = new BodyPaths(tmp.resolve("store"));
         snapshots = new Snapshots(store, paths);
-        FetchOptions options = new FetchOptions("Snap title", null, 1000, List.of(), "GET", null, "/some/dest", null,
+        FetchOptions options = new FetchOptions("Snap title", null, 1000, List.of(), "GET", null, tmp.resolve("dest").toString(), null,
                 null, null, false, false, 1, 1, 0, 60_000, null);
         key = store.register(new NewFetch("snap", options, List.of(new RequestSpec("https://h/done.bin"),
                 new RequestSpec("https://h/partial.bin"), new RequestSpec("https://h/failed.bin")), 0))[0];
@@ -60,12 +61,17 @@ class SnapshotsTest {
         store.close();
     }
 
+    private FetchRow fetch() {
+        return store.find(key).orElseThrow();
+    }
+
     private RecordRow row(int idx) {
         return store.records(key).get(idx);
     }
 
+    /** The fetch has --dest: its bodies arrive in part files there. */
     private void writeBody(int idx, int size) throws IOException {
-        Path body = paths.body(key, idx);
+        Path body = paths.download(fetch(), idx);
         Files.createDirectories(body.getParent());
         Files.write(body, new byte[size]);
     }
@@ -94,7 +100,7 @@ class SnapshotsTest {
         assertEquals(f.createdAt(), reg.createdAt());
         assertNull(reg.finishedAt());
         assertNull(reg.nextAttemptAt());
-        assertEquals("/some/dest", reg.dest());
+        assertEquals(tmp.resolve("dest").toString(), reg.dest());
         assertEquals(0, reg.bytesPerSecond());
     }
 
@@ -124,7 +130,7 @@ class SnapshotsTest {
     void aDoneRecord() throws IOException {
         writeBody(0, 100);
 
-        RecordInfo info = snapshots.record(row(0), null);
+        RecordInfo info = snapshots.record(fetch(), row(0), null);
 
         assertEquals("https://h/done.bin", info.url());
         assertEquals("GET", info.method());
@@ -134,31 +140,31 @@ class SnapshotsTest {
         assertEquals(100, info.size());
         assertEquals(100, info.downloaded());
         assertEquals(100, info.available());
-        assertEquals(paths.body(key, 0).toString(), info.path());
+        assertEquals(paths.part(fetch(), 0).toString(), info.path(), "a --dest body arrives in its part file");
     }
 
     @Test
     void aPartialRecordIsPendingWithItsContiguousPrefixAvailable() throws IOException {
         writeBody(1, 100);
 
-        RecordInfo info = snapshots.record(row(1), null);
+        RecordInfo info = snapshots.record(fetch(), row(1), null);
 
         assertEquals("pending", info.state(), "not running: pending, whatever the stored state");
         assertEquals(50, info.downloaded());
         assertEquals(30, info.available(), "segment 1's bytes follow a gap");
-        assertEquals(paths.body(key, 1).toString(), info.path());
+        assertEquals(paths.part(fetch(), 1).toString(), info.path());
     }
 
     @Test
     void aRecordWithoutABodyFileHasNoPath() {
-        assertNull(snapshots.record(row(1), null).path());
+        assertNull(snapshots.record(fetch(), row(1), null).path());
     }
 
     @Test
     void aFailedRecordHasNoPathEvenWithLeftoverBytes() throws IOException {
         writeBody(2, 70);
 
-        RecordInfo info = snapshots.record(row(2), null);
+        RecordInfo info = snapshots.record(fetch(), row(2), null);
 
         assertEquals("failed", info.state());
         assertNull(info.path());
@@ -180,7 +186,7 @@ class SnapshotsTest {
     @Test
     void aFailedRecordsSizeIsZeroNotMinusOne() {
         assertEquals(-1, row(2).size(), "stored: unknown");
-        assertEquals(0, snapshots.record(row(2), null).size());
+        assertEquals(0, snapshots.record(fetch(), row(2), null).size());
     }
 
     @Test
@@ -192,10 +198,10 @@ class SnapshotsTest {
         store.saveHead(k, 3, 503, "Service Unavailable", "{}", 22, null, null); // an error it will retry
         List<RecordRow> rows = store.records(k);
 
-        assertEquals(0, snapshots.record(rows.get(0), null).size(), "no response yet");
-        assertEquals(5000, snapshots.record(rows.get(1), null).size());
-        assertEquals(0, snapshots.record(rows.get(2), null).size(), "unknown length");
-        assertEquals(0, snapshots.record(rows.get(3), null).size(), "an error page is not the body");
+        assertEquals(0, snapshots.record(store.find(k).orElseThrow(), rows.get(0), null).size(), "no response yet");
+        assertEquals(5000, snapshots.record(store.find(k).orElseThrow(), rows.get(1), null).size());
+        assertEquals(0, snapshots.record(store.find(k).orElseThrow(), rows.get(2), null).size(), "unknown length");
+        assertEquals(0, snapshots.record(store.find(k).orElseThrow(), rows.get(3), null).size(), "an error page is not the body");
     }
 
     @Test
@@ -205,7 +211,7 @@ class SnapshotsTest {
         store.replaceSegments(k, 0, List.of(new SegmentRow(0, 0, 777, 777)));
         store.completeRecord(k, 0, 777);
 
-        RecordInfo info = snapshots.record(store.records(k).get(0), null);
+        RecordInfo info = snapshots.record(store.find(k).orElseThrow(), store.records(k).get(0), null);
         assertEquals(777, info.size());
         assertEquals(777, info.downloaded());
         assertFalse(info.notModified());
@@ -218,10 +224,52 @@ class SnapshotsTest {
                 0, List.of(prev)))[0];
         store.keepPrevious(k, 0, prev);
 
-        RecordInfo info = snapshots.record(store.records(k).get(0), null);
+        RecordInfo info = snapshots.record(store.find(k).orElseThrow(), store.records(k).get(0), null);
         assertTrue(info.notModified());
         assertEquals("done", info.state());
         assertEquals(10, info.size());
+    }
+
+    // ---- a body --dest placed is the user's file ------------------------------------------------
+
+    /** Record 0 placed at DEST/done.bin as bgfetch leaves it: 100 bytes and their time. */
+    private Path placeRecord0() throws IOException {
+        Path placed = Files.createDirectories(tmp.resolve("dest")).resolve("done.bin");
+        Files.write(placed, new byte[100]);
+        store.setPlacements(key, List.of(new PlacedFile(0, placed.toString(), Files.getLastModifiedTime(placed).toMillis())));
+        return placed;
+    }
+
+    @Test
+    void aPlacedRecordsBodyIsThePlacedFile() throws IOException {
+        Path placed = placeRecord0();
+
+        RecordInfo info = snapshots.record(fetch(), row(0), null);
+
+        assertEquals(placed.toString(), info.path(), "written once: no copy in the store");
+        assertEquals(placed.toString(), info.destPath());
+        assertEquals("", info.error());
+        assertFalse(Files.exists(paths.body(key, 0)));
+    }
+
+    @Test
+    void aPlacedFileTheUserChangedOrRemovedIsNoBodyAndSaysWhy() throws IOException {
+        Path placed = placeRecord0();
+        Files.write(placed, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+        RecordInfo changed = snapshots.record(fetch(), row(0), null);
+        assertEquals("done", changed.state());
+        assertNull(changed.path());
+        assertTrue(changed.error().contains("changed since"), changed.error());
+
+        Files.write(placed, new byte[100]);
+        Files.setLastModifiedTime(placed, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertNull(snapshots.record(fetch(), row(0), null).path(), "same size, another time: changed");
+
+        Files.delete(placed);
+        RecordInfo removed = snapshots.record(fetch(), row(0), null);
+        assertNull(removed.path());
+        assertTrue(removed.error().contains("removed"), removed.error());
     }
 
     @Test

@@ -63,7 +63,9 @@ class IfChangedIT extends EndToEndTest {
         assertNull(log.get(0).header("If-Modified-Since"));
         Path file = dest.resolve("feed.xml");
         assertArrayEquals(feed.body(), Files.readAllBytes(file));
-        Files.setLastModifiedTime(file, LONG_AGO); // any rewrite would show
+        // Any rewrite would show in the time (ns). The time is not set back here: a placed file the
+        // user changed (its size or time) is the user's, and is fetched again rather than re-checked.
+        FileTime placedAt = Files.getLastModifiedTime(file);
         Object inode = Files.getAttribute(file, "unix:ino");
 
         Result again = cron(dest, "feed", url);
@@ -76,7 +78,7 @@ class IfChangedIT extends EndToEndTest {
         assertEquals(feed.currentLastModified(), recheck.header("If-Modified-Since"));
         assertEquals(304, recheck.status());
         assertEquals(inode, Files.getAttribute(file, "unix:ino"), "the --dest file is the same file");
-        assertEquals(LONG_AGO, Files.getLastModifiedTime(file), "and was not rewritten");
+        assertEquals(placedAt, Files.getLastModifiedTime(file), "and was not rewritten");
         assertArrayEquals(feed.body(), Files.readAllBytes(file));
 
         Map<String, Object> rec = record("feed", url);
@@ -101,6 +103,26 @@ class IfChangedIT extends EndToEndTest {
     }
 
     @Test
+    void aPlacedFileTheUserChangedIsFetchedAgainNotRechecked() throws Exception {
+        Resource feed = server.add("/notes.txt", 10_000);
+        String url = server.url("/notes.txt");
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+        assertEquals(0, cron(dest, "notes", url).exit());
+        Path file = dest.resolve("notes.txt");
+        Files.writeString(file, "edited by the user");
+        Files.setLastModifiedTime(file, LONG_AGO);
+
+        Result again = cron(dest, "notes", url);
+        assertEquals(0, again.exit(), again::describe);
+
+        RequestLog second = server.requests("/notes.txt").get(1);
+        assertNull(second.header("If-None-Match"), "the stored response no longer describes the file: a plain request");
+        assertEquals(200, second.status());
+        assertArrayEquals(feed.body(), Files.readAllBytes(file));
+        assertEquals(Boolean.FALSE, record("notes", url).get("notModified"));
+    }
+
+    @Test
     void aChangedResourceIsDownloadedAgainAndAnUnchangedOneIsKept() throws Exception {
         Resource changing = server.add("/data.csv", 30_000);
         Resource steady = server.add("/logo.png", 20_000);
@@ -109,7 +131,7 @@ class IfChangedIT extends EndToEndTest {
         Path dest = Files.createDirectories(tmp.resolve("dest"));
         Result first = cron(dest, "two", changingUrl, steadyUrl);
         assertEquals(0, first.exit(), first::describe);
-        Files.setLastModifiedTime(dest.resolve("logo.png"), LONG_AGO);
+        FileTime logoPlacedAt = Files.getLastModifiedTime(dest.resolve("logo.png"));
 
         byte[] next = "id,value\n1,42\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         changing.replaceBody(next);
@@ -127,7 +149,7 @@ class IfChangedIT extends EndToEndTest {
         assertEquals((long) next.length, num(record("two", changingUrl), "size"));
         assertArrayEquals(steady.body(), bg.run("match", "two", steadyUrl).stdoutBytes());
         assertEquals(Boolean.TRUE, record("two", steadyUrl).get("notModified"));
-        assertEquals(LONG_AGO, Files.getLastModifiedTime(dest.resolve("logo.png")));
+        assertEquals(logoPlacedAt, Files.getLastModifiedTime(dest.resolve("logo.png")), "kept, not rewritten");
         assertEquals((long) next.length + steady.size(), num(bg.status("two"), "downloaded"));
     }
 

@@ -190,7 +190,7 @@ class FetchStoreTest {
         store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\"}", 78_000_000, "\"e1\"",
                 "Wed, 21 Oct 2015 07:28:00 GMT");
         store.countIntegrityRetry(key, 0);
-        store.setDestPath(key, 0, "/dest/a");
+        store.setPlacements(key, List.of(new PlacedFile(0, "/dest/a", PlacedFile.PLACING)));
         store.failRecord(key, 1, "bad-status", "HTTP 404 Not Found");
         store.setUploaded(key, 1234);
 
@@ -204,6 +204,8 @@ class FetchStoreTest {
         assertEquals("Wed, 21 Oct 2015 07:28:00 GMT", r0.lastModified());
         assertEquals(1, r0.integrityRetries());
         assertEquals("/dest/a", r0.destPath());
+        assertTrue(r0.isPlacing());
+        assertFalse(r0.isPlaced());
         RecordRow r1 = store.records(key).get(1);
         assertEquals("failed", r1.state());
         assertEquals("bad-status", r1.failureKind());
@@ -211,6 +213,22 @@ class FetchStoreTest {
         assertTrue(r1.isFinished());
         assertFalse(r1.isDone());
         assertEquals(1234, store.find(key).orElseThrow().uploaded());
+    }
+
+    @Test
+    void placementsAreStoredForManyRecordsAtOnce() throws Exception {
+        long key = store.register(fetch("placed", false, "https://h/a", "https://h/b", "https://h/c"))[0];
+
+        store.setPlacements(key, List.of(new PlacedFile(0, "/dest/a", 1_700_000_000_123L),
+                new PlacedFile(2, "/dest/c", 5L)));
+
+        List<RecordRow> rows = store.records(key);
+        assertTrue(rows.get(0).isPlaced());
+        assertEquals(1_700_000_000_123L, rows.get(0).destMtime());
+        assertNull(rows.get(1).destPath());
+        assertNull(rows.get(1).destMtime(), "not placed: null, not 0");
+        assertFalse(rows.get(1).isPlaced());
+        assertEquals("/dest/c", rows.get(2).destPath());
     }
 
     @Test
@@ -332,7 +350,7 @@ class FetchStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            assertEquals(3, rs.getInt(1));
+            assertEquals(4, rs.getInt(1));
         }
         store = FetchStore.open(dbFile);
         long next = store.register(fetch("after-reopen", false, "https://h/b"))[0];
@@ -454,5 +472,29 @@ class FetchStoreTest {
         assertFalse(r.notModified());
         assertEquals(0, r.source());
         assertFalse(store.find("v2").orElseThrow().options().ifChanged());
+    }
+
+    @Test
+    void aVersion3DatabasesPlacedRecordsWereCopiesAndTheirPreviousResponsesReadAsStoreBodies() throws Exception {
+        store.close();
+        Path old = tmp.resolve("v3.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            Schema.migrate(c, 3);
+            st.executeUpdate("""
+                    INSERT INTO fetches (key, id, state, options, created_at)
+                    VALUES (4, 'v3', 'done', '{"dest":"/d"}', '2026-11-01T00:00:00Z')""");
+            st.executeUpdate("""
+                    INSERT INTO records (fetch_key, idx, spec, method, state, size, dest_path, previous)
+                    VALUES (4, 0, '{"url":"https://h/a.bin"}', 'GET', 'done', 10, '/d/a.bin',
+                            '{"status":200,"statusText":"OK","headersJson":"{}","size":10,"etag":"e","lastModified":null,"destPath":"/d/a.bin"}')""");
+        }
+        store = FetchStore.open(old);
+        RecordRow r = store.records(4).get(0);
+        assertEquals("/d/a.bin", r.destPath());
+        assertNull(r.destMtime());
+        assertFalse(r.isPlaced(), "an older bgfetch placed a copy: the body is the store's");
+        assertFalse(r.isPlacing());
+        assertNull(r.previous().destMtime());
+        assertFalse(r.previous().isPlaced());
     }
 }

@@ -1,0 +1,99 @@
+package io.bgfetch.daemon;
+
+import io.bgfetch.store.RecordRow;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The names bodies get under {@code --dest}: {@code out=} when given (as given: the CLI checked
+ * it), else the file name the server suggested in {@code Content-Disposition}, else the URL's last
+ * path segment; the last two made safe (no path separators, no leading dot, no control
+ * characters, at most 240 bytes) and every name unique within the fetch.
+ */
+final class DestNames {
+    /** Room for "-NN" from {@link #unique} within a file system's 255-byte name limit. */
+    private static final int MAX_NAME_BYTES = 240;
+
+    private DestNames() {
+    }
+
+    /**
+     * The name a record's body gets under {@code --dest} (before it is made unique): {@code out=},
+     * else the server's Content-Disposition file name, else the URL's last path segment.
+     */
+    static String nameFor(RecordRow r) {
+        if (r.outName() != null) {
+            return r.outName();
+        }
+        String suggested = ContentDisposition.fileName(Snapshots.headers(r.headersJson()).get("content-disposition"));
+        String name = suggested == null ? "" : clean(suggested);
+        return name.isEmpty() ? nameFromUrl(r.url()) : name;
+    }
+
+    static String nameFromUrl(String url) {
+        String path;
+        try {
+            path = URI.create(url).getRawPath();
+        } catch (IllegalArgumentException e) {
+            path = "";
+        }
+        // Split before decoding, so an encoded '/' stays inside the name (and is made safe).
+        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        try {
+            // URLDecoder is a form decoder: protect '+', which in a path is a plus (c++.pdf).
+            last = URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException keepRaw) {
+            // a stray % is kept as it is
+        }
+        return safe(last);
+    }
+
+    static String safe(String name) {
+        String s = clean(name);
+        return s.isEmpty() ? "download" : s;
+    }
+
+    /**
+     * No separators, no control characters (nor the bidi controls that make "exe.txt" read as
+     * "txt.exe"), no leading dot (so never "." or "..", nor a name bgfetch's own hidden part files
+     * use), at most 240 bytes; may be empty.
+     */
+    private static String clean(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().forEach(c -> b.appendCodePoint(c == '/' || c == '\\' || Character.isISOControl(c)
+                || isBidiControl(c) ? '_' : c));
+        String s = fitBytes(b.toString(), MAX_NAME_BYTES).strip();
+        while (s.startsWith(".")) {
+            s = s.substring(1).strip();
+        }
+        return s;
+    }
+
+    private static boolean isBidiControl(int c) {
+        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
+    }
+
+    /** File systems limit a name to 255 bytes, not characters; keep the end (the extension). */
+    private static String fitBytes(String name, int maxBytes) {
+        String s = name;
+        while (s.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            s = s.substring(s.offsetByCodePoints(0, 1));
+        }
+        return s;
+    }
+
+    /** {@code name}, or {@code name-1.ext}, {@code name-2.ext}...: the first not yet taken (ignoring case); takes it. */
+    static String unique(String name, Set<String> taken) {
+        String candidate = name;
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int n = 1; !taken.add(candidate.toLowerCase(Locale.ROOT)); n++) {
+            candidate = stem + "-" + n + ext;
+        }
+        return candidate;
+    }
+}
