@@ -1,7 +1,7 @@
 package io.bgfetch.daemon;
 
 import io.bgfetch.home.PrivateFiles;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
@@ -41,9 +41,9 @@ final class FetchService {
 
     /** A request the daemon declines, with the CLI exit code that says why. */
     static final class Refusal extends RuntimeException {
-        final int exitCode;
+        final ExitCode exitCode;
 
-        Refusal(int exitCode, String message) {
+        Refusal(ExitCode exitCode, String message) {
             super(message);
             this.exitCode = exitCode;
         }
@@ -51,7 +51,7 @@ final class FetchService {
 
     Registration register(Request.Fetch f) {
         if (f.requests().isEmpty()) {
-            throw new Refusal(ExitCodes.USAGE, "no requests: give at least one URL");
+            throw new Refusal(ExitCode.USAGE, "no requests: give at least one URL");
         }
         FetchOptions options = f.options();
         String upload = null;
@@ -62,7 +62,7 @@ final class FetchService {
             try {
                 uploadTotal = Files.size(Path.of(upload)) * f.requests().size();
             } catch (IOException e) {
-                throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload: " + e.getMessage());
+                throw new Refusal(ExitCode.LOCAL_IO, "cannot read the upload: " + e.getMessage());
             }
         }
         Recheck recheck = options.ifChanged() ? Recheck.of(store, ctx.paths(), f.id(), f.requests(), options) : Recheck.NONE;
@@ -71,7 +71,7 @@ final class FetchService {
             keys = store.register(new NewFetch(f.id(), options, f.requests(), uploadTotal, recheck.previous()));
         } catch (ConflictException e) {
             deleteQuietly(upload);
-            throw new Refusal(ExitCodes.CONFLICT, e.getMessage());
+            throw new Refusal(ExitCode.CONFLICT, e.getMessage());
         }
         if (keys[1] >= 0) {
             recheck.moveBodies(ctx.paths(), keys[1], keys[0]); // before the replaced fetch's files go
@@ -93,7 +93,7 @@ final class FetchService {
             PrivateFiles.restrict(copy);
             return copy;
         } catch (IOException e) {
-            throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
+            throw new Refusal(ExitCode.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
         }
     }
 
@@ -119,12 +119,12 @@ final class FetchService {
     Registration pause(String id) {
         FetchRow f = find(id);
         if (f.isDone() || "paused".equals(f.state())) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not active (" + describe(f) + ")");
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not active (" + describe(f) + ")");
         }
         FetchRun run = scheduler.running(f.key());
         if (run != null) {
             if (!run.stop(StopReason.PAUSE, "paused")) {
-                throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is finishing and cannot be paused");
+                throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is finishing and cannot be paused");
             }
             run.awaitEnd(STOP_WAIT);
         } else {
@@ -136,7 +136,7 @@ final class FetchService {
     Registration resume(String id) {
         FetchRow f = find(id);
         if (!"paused".equals(f.state()) || scheduler.running(f.key()) != null) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not paused (" + describe(f) + ")");
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not paused (" + describe(f) + ")");
         }
         store.setState(f.key(), "queued", "");
         scheduler.start(store.find(f.key()).orElseThrow());
@@ -146,13 +146,13 @@ final class FetchService {
     Registration abort(String id) {
         FetchRow f = find(id);
         if (f.isDone()) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' has already finished (" + describe(f) + ")");
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' has already finished (" + describe(f) + ")");
         }
         FetchRun run = scheduler.running(f.key());
         if (run != null) {
             if (!run.stop(StopReason.ABORT, "aborted")) {
                 run.awaitEnd(STOP_WAIT);
-                throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' finished before it could be aborted");
+                throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' finished before it could be aborted");
             }
             run.awaitEnd(STOP_WAIT);
         } else {
@@ -166,7 +166,7 @@ final class FetchService {
         for (String id : ids) {
             FetchRow f = find(id);
             if (!f.isDone()) {
-                throw new Refusal(ExitCodes.CONFLICT, "fetch '" + id + "' is active; abort it first");
+                throw new Refusal(ExitCode.CONFLICT, "fetch '" + id + "' is active; abort it first");
             }
             rows.add(f);
         }
@@ -199,7 +199,7 @@ final class FetchService {
                 return snapshots.record(f, r, scheduler.running(f.key()));
             }
         }
-        throw new Refusal(ExitCodes.NOT_FOUND, "fetch '" + id + "' has no record for " + url);
+        throw new Refusal(ExitCode.NOT_FOUND, "fetch '" + id + "' has no record for " + url);
     }
 
     private Registration snapshot(FetchRow f) {
@@ -207,7 +207,7 @@ final class FetchService {
     }
 
     private FetchRow find(String id) {
-        return store.find(id).orElseThrow(() -> new Refusal(ExitCodes.NOT_FOUND, "no such fetch: '" + id + "'"));
+        return store.find(id).orElseThrow(() -> new Refusal(ExitCode.NOT_FOUND, "no such fetch: '" + id + "'"));
     }
 
     private static String describe(FetchRow f) {
