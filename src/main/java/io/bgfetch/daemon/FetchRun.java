@@ -93,7 +93,7 @@ final class FetchRun {
         Throwable failure = null;
         try {
             List<RecordRow> records = ctx.store().records(fetch.key());
-            downloaded.set(Snapshots.storedBytes(ctx.store(), records));
+            downloaded.set(Snapshots.storedBytes(ctx.store().tallies(fetch.key())));
             todo = records.stream().filter(r -> !r.isFinished()).toList();
         } catch (RuntimeException e) {
             failure = e;

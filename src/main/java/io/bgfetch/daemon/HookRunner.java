@@ -121,6 +121,6 @@ final class HookRunner {
     }
 
     private long downloaded(FetchRow f) {
-        return Snapshots.storedBytes(store, store.records(f.key()));
+        return Snapshots.storedBytes(store.tallies(f.key()));
     }
 }

@@ -27,6 +27,9 @@ final class RequestHandler implements Request.Handler {
         }
     }
 
+    /** The least time between two watch snapshots; a state change waits at most this long. */
+    private static final long WATCH_GAP_MILLIS = 50;
+
     private final FetchService fetches;
     private final DaemonContext ctx;
     private final Scheduler scheduler;
@@ -135,7 +138,18 @@ final class RequestHandler implements Request.Handler {
                 return regs;
             }
             partial.send(regs);
-            await(seen, interval);
+            // At most a few snapshots a second: a fetch of many small files changes all the time.
+            pause(WATCH_GAP_MILLIS);
+            await(seen, interval - WATCH_GAP_MILLIS);
+        }
+    }
+
+    private static void pause(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 

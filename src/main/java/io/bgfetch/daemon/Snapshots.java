@@ -6,6 +6,7 @@ import io.bgfetch.protocol.Registration;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.RecordRow;
+import io.bgfetch.store.RecordTally;
 import io.bgfetch.store.SegmentRow;
 import io.bgfetch.transfer.Segment;
 import java.io.IOException;
@@ -28,11 +29,15 @@ final class Snapshots {
         this.paths = paths;
     }
 
+    /**
+     * A fetch's registration. Taken several times a second while anyone watches, so it reads
+     * only each record's tally (no JSON), and the full rows of the records being transferred.
+     */
     Registration registration(FetchRow f, FetchRun liveRun) {
         // A stored result wins: the run may linger a moment after storing it (hooks, clean-up).
         FetchRun run = f.isDone() ? null : liveRun;
-        List<RecordRow> records = store.records(f.key());
-        int completed = (int) records.stream().filter(RecordRow::isDone).count();
+        List<RecordTally> records = store.tallies(f.key());
+        int completed = (int) records.stream().filter(RecordTally::isDone).count();
         String state = f.state();
         long downloaded;
         String message = f.message();
@@ -47,13 +52,13 @@ final class Snapshots {
                 next = run.nextAttempt();
             }
         } else {
-            downloaded = storedBytes(store, records);
+            downloaded = storedBytes(records);
         }
         return new Registration(f.id(), f.title(), state, f.result(), f.failureReason(), downloaded,
                 f.downloadTotal(), run != null ? Math.max(run.uploaded(), f.uploaded()) : f.uploaded(), f.uploadTotal(),
                 records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
                 next == null ? null : next.toString(), f.options().dest(), rate, expectedTotal(f, records),
-                transfers(records, run));
+                transfers(f, records, run));
     }
 
     /**
@@ -62,16 +67,16 @@ final class Snapshots {
      * record still waiting for its head, answered with an error it will retry, or arriving
      * without a length leaves the total unknown (0).
      */
-    static long expectedTotal(FetchRow f, List<RecordRow> records) {
+    static long expectedTotal(FetchRow f, List<RecordTally> records) {
         if (f.downloadTotal() > 0) {
             return f.downloadTotal();
         }
         long sum = 0;
-        for (RecordRow r : records) {
-            if (isFailed(r)) {
+        for (RecordTally r : records) {
+            if (r.isFailed()) {
                 continue;
             }
-            if (r.size() < 0 || !hasBodyHead(r)) {
+            if (r.size() < 0 || !r.hasBodyHead()) {
                 return 0;
             }
             sum += r.size();
@@ -80,14 +85,15 @@ final class Snapshots {
     }
 
     /** The records being transferred now, with their own bytes and rate. */
-    private static List<Registration.Transfer> transfers(List<RecordRow> records, FetchRun run) {
+    private List<Registration.Transfer> transfers(FetchRow f, List<RecordTally> records, FetchRun run) {
         if (run == null) {
             return List.of();
         }
         List<Registration.Transfer> out = new ArrayList<>();
-        for (RecordRow r : records) {
-            RecordProgress p = r.isFinished() ? null : run.progressOf(r.idx());
-            if (p != null) {
+        for (RecordTally t : records) {
+            RecordProgress p = t.isFinished() ? null : run.progressOf(t.idx());
+            RecordRow r = p == null ? null : store.record(f.key(), t.idx()).orElse(null);
+            if (r != null) {
                 out.add(new Registration.Transfer(r.idx(), r.url(), DestNames.nameFor(r), p.received(),
                         announcedSize(r), p.bytesPerSecond()));
             }
@@ -141,16 +147,8 @@ final class Snapshots {
     }
 
     /** Bytes stored for a fetch's bodies: complete ones whole, others as far as checkpointed. */
-    static long storedBytes(FetchStore store, List<RecordRow> records) {
-        long sum = 0;
-        for (RecordRow r : records) {
-            if (isFailed(r)) {
-                continue;
-            }
-            long segs = storedSegmentBytes(store.segments(r.fetchKey(), r.idx()));
-            sum += r.isDone() ? Math.max(r.size(), segs) : segs;
-        }
-        return sum;
+    static long storedBytes(List<RecordTally> records) {
+        return records.stream().mapToLong(RecordTally::bytesStored).sum();
     }
 
     private static long storedSegmentBytes(List<SegmentRow> segs) {

@@ -202,16 +202,47 @@ public final class FetchStore implements AutoCloseable {
             ps.setLong(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"),
-                            StoredJson.spec(rs.getString("spec")), rs.getString("method"), rs.getString("state"), rs.getInt("status"), rs.getString("status_text"),
-                            rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
-                            rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
-                            rs.getInt("integrity_retries"), rs.getString("dest_path"),
-                            StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
-                            rs.getInt("source"), nullableLong(rs, "dest_mtime")));
+                    rows.add(recordRow(rs));
                 }
             }
         } catch (SQLException | IOException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
+    /** One record, or empty when the fetch has no such record (any more). */
+    public synchronized Optional<RecordRow> record(long key, int idx) {
+        try (PreparedStatement ps = prepare("SELECT * FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(recordRow(rs)) : Optional.empty();
+        } catch (SQLException | IOException e) {
+            throw failed(e);
+        }
+    }
+
+    private static RecordRow recordRow(ResultSet rs) throws SQLException, IOException {
+        return new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"),
+                StoredJson.spec(rs.getString("spec")), rs.getString("method"), rs.getString("state"), rs.getInt("status"),
+                rs.getString("status_text"), rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
+                rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
+                rs.getInt("integrity_retries"), rs.getString("dest_path"),
+                StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
+                rs.getInt("source"), nullableLong(rs, "dest_mtime"));
+    }
+
+    /** Every record's state, status, size and checkpointed bytes, in one query and without JSON. */
+    public synchronized List<RecordTally> tallies(long key) {
+        List<RecordTally> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare("""
+                SELECT r.idx, r.state, r.status, r.size,
+                       (SELECT COALESCE(SUM(s.done), 0) FROM segments s WHERE s.fetch_key = r.fetch_key AND s.record_idx = r.idx)
+                FROM records r WHERE r.fetch_key = ? ORDER BY r.idx""", key);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new RecordTally(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5)));
+            }
+        } catch (SQLException e) {
             throw failed(e);
         }
         return rows;

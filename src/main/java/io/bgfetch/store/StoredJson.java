@@ -30,7 +30,33 @@ final class StoredJson {
         return WireCodec.JSON_CODEC.asString(value);
     }
 
+    /**
+     * Options read lately, by their JSON: a fetch's row is read for every status snapshot, and its
+     * options never change, so the same text need not be parsed again. Bounded; FetchOptions is
+     * immutable, so sharing one is safe.
+     */
+    private static final Map<String, FetchOptions> RECENT_OPTIONS = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FetchOptions> eldest) {
+            return size() > 64;
+        }
+    };
+
     static FetchOptions options(String json) throws IOException {
+        synchronized (RECENT_OPTIONS) {
+            FetchOptions known = RECENT_OPTIONS.get(json);
+            if (known != null) {
+                return known;
+            }
+        }
+        FetchOptions parsed = parseOptions(json);
+        synchronized (RECENT_OPTIONS) {
+            RECENT_OPTIONS.put(json, parsed);
+        }
+        return parsed;
+    }
+
+    private static FetchOptions parseOptions(String json) throws IOException {
         try {
             return WireCodec.JSON_CODEC.beanFrom(FetchOptions.class, json);
         } catch (IOException incomplete) {

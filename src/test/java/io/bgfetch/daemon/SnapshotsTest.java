@@ -78,7 +78,7 @@ class SnapshotsTest {
 
     @Test
     void storedBytesCountCompleteBodiesWholeAndOthersAsCheckpointedButNotFailedOnes() {
-        assertEquals(100 + 30 + 20, Snapshots.storedBytes(store, store.records(key)));
+        assertEquals(100 + 30 + 20, Snapshots.storedBytes(store.tallies(key)));
     }
 
     @Test
@@ -274,7 +274,7 @@ class SnapshotsTest {
 
     @Test
     void expectedTotalIsDownloadTotalWhenGiven() {
-        assertEquals(1000, Snapshots.expectedTotal(store.find(key).orElseThrow(), store.records(key)));
+        assertEquals(1000, Snapshots.expectedTotal(store.find(key).orElseThrow(), store.tallies(key)));
     }
 
     @Test
@@ -285,19 +285,19 @@ class SnapshotsTest {
         store.saveHead(k, 0, 200, "OK", "{}", -1, null, null);
         store.completeRecord(k, 0, 300);                          // done, length learnt at the end
         store.saveHead(k, 1, 200, "OK", "{}", 200, null, null);   // arriving, announced
-        assertEquals(0, Snapshots.expectedTotal(f, store.records(k)), "record 2 has no response yet");
+        assertEquals(0, Snapshots.expectedTotal(f, store.tallies(k)), "record 2 has no response yet");
 
         store.saveHead(k, 2, 503, "Service Unavailable", "{}", 22, null, null);
-        assertEquals(0, Snapshots.expectedTotal(f, store.records(k)), "an error page says nothing of the body");
+        assertEquals(0, Snapshots.expectedTotal(f, store.tallies(k)), "an error page says nothing of the body");
 
         store.saveHead(k, 2, 200, "OK", "{}", -1, null, null);
-        assertEquals(0, Snapshots.expectedTotal(f, store.records(k)), "a body without a length");
+        assertEquals(0, Snapshots.expectedTotal(f, store.tallies(k)), "a body without a length");
 
         store.saveHead(k, 2, 200, "OK", "{}", 50, null, null);
-        assertEquals(550, Snapshots.expectedTotal(f, store.records(k)));
+        assertEquals(550, Snapshots.expectedTotal(f, store.tallies(k)));
 
         store.failRecord(k, 1, "fetch-error", "gone");
-        assertEquals(350, Snapshots.expectedTotal(f, store.records(k)), "a failed record counts as 0");
+        assertEquals(350, Snapshots.expectedTotal(f, store.tallies(k)), "a failed record counts as 0");
     }
 
     @Test

@@ -216,6 +216,23 @@ class FetchStoreTest {
     }
 
     @Test
+    void talliesAgreeWithTheFullRowsAndTheirSegments() throws Exception {
+        long key = store.register(fetch("tally", false, "https://h/a", "https://h/b", "https://h/c"))[0];
+        store.saveHead(key, 0, 200, "OK", "{}", 100, null, null);
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 50, 50), new SegmentRow(1, 50, 100, 20)));
+        store.completeRecord(key, 1, 7);
+        store.failRecord(key, 2, "bad-status", "HTTP 404");
+
+        List<RecordTally> t = store.tallies(key);
+
+        assertEquals(List.of(new RecordTally(0, "pending", 200, 100, 70), new RecordTally(1, "done", 0, 7, 0),
+                new RecordTally(2, "failed", 0, -1, 0)), t);
+        assertEquals(70 + 7, t.stream().mapToLong(RecordTally::bytesStored).sum());
+        assertEquals(store.records(key).get(1), store.record(key, 1).orElseThrow());
+        assertTrue(store.record(key, 3).isEmpty());
+    }
+
+    @Test
     void placementsAreStoredForManyRecordsAtOnce() throws Exception {
         long key = store.register(fetch("placed", false, "https://h/a", "https://h/b", "https://h/c"))[0];
 
