@@ -59,7 +59,9 @@ final class DestPlacer {
         Path file = paths.download(f, index);
         if (f.options().dest() != null) {
             try {
-                Files.createDirectories(file.getParent());
+                if (!Files.isDirectory(file.getParent())) {
+                    Files.createDirectories(file.getParent());
+                }
                 Files.createFile(file);
             } catch (FileAlreadyExistsException resumed) {
                 // the part file of an earlier attempt: the transfer goes on from its checkpoints

@@ -32,6 +32,8 @@ final class RecordProgress implements TransferListener {
     private volatile List<Segment> plan;
     /** The quota's count of a body without a length, or null (a known length was claimed whole, or no quota). */
     private volatile StorageBudget.Streamed streamed;
+    /** The head of a body that starts from zero, until {@link #planned} stores it with its plan. */
+    private volatile ResponseHead newHead;
 
     RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index, List<Segment> storedPlan) {
         this.run = run;
@@ -68,10 +70,14 @@ final class RecordProgress implements TransferListener {
         return rate.bytesPerSecond();
     }
 
+    /**
+     * The body's new head is stored with its plan, in one commit ({@link #planned} follows at
+     * once): a head without a plan would prove nothing about the bytes on disk anyway.
+     */
     @Override
     public void headReceived(ResponseHead head) throws TransferFailure.Permanent {
         budget.reserve(key, index, head.size());
-        saveHead(head);
+        newHead = head;
     }
 
     @Override
@@ -80,13 +86,16 @@ final class RecordProgress implements TransferListener {
     }
 
     private void saveHead(ResponseHead head) {
-        String headers;
+        store.saveHead(key, index, head.status(), head.statusText(), headersJson(head), head.size(), head.etag(),
+                head.lastModified());
+    }
+
+    private static String headersJson(ResponseHead head) {
         try {
-            headers = JSON.std.asString(head.headers());
+            return JSON.std.asString(head.headers());
         } catch (IOException e) {
-            headers = "{}";
+            return "{}";
         }
-        store.saveHead(key, index, head.status(), head.statusText(), headers, head.size(), head.etag(), head.lastModified());
     }
 
     @Override
@@ -96,7 +105,14 @@ final class RecordProgress implements TransferListener {
         for (Segment s : newPlan) {
             rows.add(new SegmentRow(s.index(), s.start(), s.end(), s.written()));
         }
-        store.replaceSegments(key, index, rows);
+        ResponseHead head = newHead;
+        newHead = null;
+        if (head != null) {
+            store.startBody(key, index, head.status(), head.statusText(), headersJson(head), head.size(), head.etag(),
+                    head.lastModified(), rows);
+        } else {
+            store.replaceSegments(key, index, rows);
+        }
         plan = newPlan;
         streamed = streamedIfUnknownLength(newPlan);
     }

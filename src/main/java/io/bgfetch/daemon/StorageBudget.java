@@ -21,6 +21,9 @@ final class StorageBudget {
     private java.nio.file.FileStore fileStore;
     private final long quota;
     private final Map<String, Long> reserved = new HashMap<>();
+    /** The last reading of the free space (less what was claimed since), -1 before the first. */
+    private long freeSpace = -1;
+    private long freeSpaceReadAt;
     private long used;
 
     StorageBudget(Path storeDir, long quota) {
@@ -40,10 +43,7 @@ final class StorageBudget {
                     + " bytes) does not fit in the quota of " + quota + " bytes (" + used + " in use)", 0, null);
         }
         try {
-            if (fileStore == null) {
-                fileStore = Files.getFileStore(storeDir);
-            }
-            long free = fileStore.getUsableSpace();
+            long free = usableSpace(size);
             if (size > free) {
                 throw new TransferFailure.Permanent(FailureKind.QUOTA, "the body (" + size
                         + " bytes) does not fit on the disk (" + free + " bytes free)", 0, null);
@@ -52,6 +52,24 @@ final class StorageBudget {
             // ENOSPC during the writes still catches a full disk
         }
         claim(body, size);
+        freeSpace -= size;
+    }
+
+    /**
+     * The free space of the store's filesystem, read again when the last reading is older than a
+     * second or the body would take much of what it said: a fetch of 10,000 small files need not
+     * ask the kernel 10,000 times. Claims made since the reading are taken off it.
+     */
+    private long usableSpace(long size) throws IOException {
+        long now = System.nanoTime();
+        if (freeSpace < 0 || now - freeSpaceReadAt > 1_000_000_000L || size > freeSpace / 4) {
+            if (fileStore == null) {
+                fileStore = Files.getFileStore(storeDir);
+            }
+            freeSpace = fileStore.getUsableSpace();
+            freeSpaceReadAt = now;
+        }
+        return freeSpace;
     }
 
     /**

@@ -23,11 +23,16 @@ import java.util.Optional;
  * once they return. The many small progress and state commits run with {@code NORMAL}: a power
  * loss may roll the newest of them back (never corrupt the database), which only means
  * downloading a little again, because a body's bytes are always fsynced before any row claims
- * them. One connection, used under this object's lock: SQLite serialises writers anyway.
+ * them. One connection, used under this object's lock: SQLite serialises writers anyway. The
+ * writes that many transfers make at once (checkpoints, record endings) are committed together
+ * ({@link GroupCommit}).
  */
 public final class FetchStore implements AutoCloseable {
     private final Connection db;
     private final Path file;
+
+    /** Checkpoints and record endings of concurrent transfers, committed together. */
+    private final GroupCommit together = new GroupCommit(this::commitTogether);
 
     private FetchStore(Connection db, Path file) {
         this.db = db;
@@ -253,8 +258,8 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /** The record's body is complete: {@code size} is its length on disk (known now even when it was not announced). */
-    public synchronized void completeRecord(long key, int idx, long size) {
-        update("UPDATE records SET state = 'done', size = ? WHERE fetch_key = ? AND idx = ?", size, key, idx);
+    public void completeRecord(long key, int idx, long size) {
+        together.write("UPDATE records SET state = 'done', size = ? WHERE fetch_key = ? AND idx = ?", size, key, idx);
     }
 
     /**
@@ -312,6 +317,31 @@ public final class FetchStore implements AutoCloseable {
                 status, statusText, headersJson, size, etag, lastModified, body, key, idx);
     }
 
+    /**
+     * A body starts from zero: its response head (as {@link #saveHead}) and its plan (as
+     * {@link #replaceSegments}) in one commit.
+     */
+    public synchronized void startBody(long key, int idx, int status, String statusText, String headersJson,
+                                       long size, String etag, String lastModified, List<SegmentRow> segments) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = prepare("""
+                    UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
+                           previous = CASE WHEN ? THEN NULL ELSE previous END
+                    WHERE fetch_key = ? AND idx = ?""",
+                    status, statusText, headersJson, size, etag, lastModified, status >= 200 && status <= 299, key, idx)) {
+                ps.executeUpdate();
+            }
+            writeSegments(key, idx, segments);
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
     public synchronized void countIntegrityRetry(long key, int idx) {
         update("UPDATE records SET integrity_retries = integrity_retries + 1 WHERE fetch_key = ? AND idx = ?", key, idx);
     }
@@ -367,24 +397,7 @@ public final class FetchStore implements AutoCloseable {
     public synchronized void replaceSegments(long key, int idx, List<SegmentRow> segments) {
         try {
             db.setAutoCommit(false);
-            try (PreparedStatement del = db.prepareStatement("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?")) {
-                del.setLong(1, key);
-                del.setInt(2, idx);
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = db.prepareStatement(
-                    "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (SegmentRow s : segments) {
-                    ins.setLong(1, key);
-                    ins.setInt(2, idx);
-                    ins.setInt(3, s.seg());
-                    ins.setLong(4, s.start());
-                    ins.setLong(5, s.end());
-                    ins.setLong(6, s.done());
-                    ins.addBatch();
-                }
-                ins.executeBatch();
-            }
+            writeSegments(key, idx, segments);
             db.commit();
         } catch (SQLException e) {
             rollback();
@@ -394,16 +407,55 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
+    private void writeSegments(long key, int idx, List<SegmentRow> segments) throws SQLException {
+        try (PreparedStatement del = db.prepareStatement("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?")) {
+            del.setLong(1, key);
+            del.setInt(2, idx);
+            del.executeUpdate();
+        }
+        try (PreparedStatement ins = db.prepareStatement(
+                "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (SegmentRow s : segments) {
+                ins.setLong(1, key);
+                ins.setInt(2, idx);
+                ins.setInt(3, s.seg());
+                ins.setLong(4, s.start());
+                ins.setLong(5, s.end());
+                ins.setLong(6, s.done());
+                ins.addBatch();
+            }
+            ins.executeBatch();
+        }
+    }
+
     /**
      * Records that the first {@code done} bytes of a segment are on disk. The caller must have
      * forced them to the device first: this row is the promise that a restart may trust them.
      */
-    public synchronized void checkpoint(long key, int idx, int seg, long done, long end) {
-        update("UPDATE segments SET done = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+    public void checkpoint(long key, int idx, int seg, long done, long end) {
+        together.write("UPDATE segments SET done = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
                 done, end, key, idx, seg);
     }
 
     // ---- plumbing -----------------------------------------------------------------------------
+
+    /** The writes {@link GroupCommit} gathered, in one transaction, in their order. */
+    private synchronized void commitTogether(List<GroupCommit.Write> writes) {
+        try {
+            db.setAutoCommit(false);
+            for (GroupCommit.Write w : writes) {
+                try (PreparedStatement ps = prepare(w.sql(), w.args())) {
+                    ps.executeUpdate();
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+        }
+    }
 
     private List<FetchRow> queryFetches(String sql, Object... args) {
         List<FetchRow> rows = new ArrayList<>();

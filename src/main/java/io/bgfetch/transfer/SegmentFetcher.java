@@ -102,12 +102,17 @@ final class SegmentFetcher {
         BackgroundCheckpoint background = new BackgroundCheckpoint(body, listener, segment);
         long sinceCheckpoint = 0;
         boolean endOfBody = false;
+        // A response read to its announced end is complete, and its connection goes back to the
+        // pool for the next record (keep-alive); only one left unfinished is aborted.
+        long announced = entity.getContentLength();
+        long fromResponse = 0;
         InputStream in = null;
         try {
             in = entity.getContent();
             while (true) {
                 long room = segment.end() < 0 ? Long.MAX_VALUE : segment.end() - segment.position() - buffer.position();
                 if (room <= 0) {
+                    endOfBody = announced >= 0 && fromResponse == announced;
                     break;
                 }
                 int want = (int) Math.min(buffer.remaining(), room);
@@ -117,6 +122,7 @@ final class SegmentFetcher {
                     break;
                 }
                 buffer.position(buffer.position() + n);
+                fromResponse += n;
                 listener.bytesArrived(n);
                 limiter.acquire(n, cancel);
                 if (!buffer.hasRemaining()) {

@@ -233,6 +233,23 @@ class FetchStoreTest {
     }
 
     @Test
+    void aBodyStartsWithItsHeadAndPlanInOneCommitAndForgetsItsPreviousResponse() throws Exception {
+        PreviousResponse prev = new PreviousResponse(200, "OK", "{}", 10, "\"old\"", null, null);
+        long key = store.register(new NewFetch("start", options("start", false), List.of(new RequestSpec("https://h/a")),
+                0, List.of(prev)))[0];
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 10, 10)));
+
+        store.startBody(key, 0, 200, "OK", "{\"etag\":\"\\\"new\\\"\"}", 300, "\"new\"", null,
+                List.of(new SegmentRow(0, 0, 150, 0), new SegmentRow(1, 150, 300, 0)));
+
+        RecordRow r = store.records(key).get(0);
+        assertEquals(300, r.size());
+        assertEquals("\"new\"", r.etag());
+        assertNull(r.previous(), "a new body replaces the previous one");
+        assertEquals(List.of(new SegmentRow(0, 0, 150, 0), new SegmentRow(1, 150, 300, 0)), store.segments(key, 0));
+    }
+
+    @Test
     void placementsAreStoredForManyRecordsAtOnce() throws Exception {
         long key = store.register(fetch("placed", false, "https://h/a", "https://h/b", "https://h/c"))[0];
 

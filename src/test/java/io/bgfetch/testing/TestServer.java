@@ -72,6 +72,11 @@ public final class TestServer implements AutoCloseable {
         listen(first);
     }
 
+    /** How many connections the server has accepted so far (keep-alive reuses one). */
+    public int connectionsAccepted() {
+        return threadCounter.get();
+    }
+
     /** Binds 127.0.0.1 on an ephemeral port and starts serving. */
     public static TestServer start() throws IOException {
         ServerSocket ss = new ServerSocket();
