@@ -88,6 +88,33 @@ def case_small(b, rnd):
         b.results.add_value("cpu_ms_per_small_file", 1000 * cpu / len(urls))
 
 
+def case_scale(b, rnd):
+    """One fetch of N small URLs for each N (10, 1,000, 10,000): the time and daemon CPU per file
+    should not grow with N. The URLs differ only in their query, so one file on disk serves them
+    all; bgfetch names them s.bin, s-1.bin, ... under --dest, and every one is checked."""
+    sha = b.files.expected["scale"]["s.bin"]
+    for n in b.files.sizes.scale_counts:
+        urls = b.write(f"scale-{n}-urls.txt", [b.nginx.url(f"scale/s.bin?n={i}") for i in range(n)])
+        expected = {("s.bin" if i == 0 else f"s-{i}.bin"): sha for i in range(n)}
+        bg, fetch_id = b.bgfetch, f"scale-{n}-r{rnd}"
+        out = b.fresh_dir(f"scale-{n}")
+        os.sync()
+        cpu_before = bg.cpu_seconds()
+        run = bg.timed("fetch", fetch_id, "-i", urls, "-j", str(SMALL_AT_ONCE), "--wait", "--dest", out,
+                       timeout=b.timeout, log=b.log(f"scale-{n}-r{rnd}"))
+        cpu = bg.cpu_seconds() - cpu_before
+        problem = run.problem or check_dir(out, expected)
+        b.results.add_run(f"scale-{n}", "bgfetch", run.seconds / n, problem)
+        if problem:
+            b.say(f"FAILED: scale {n} round {rnd}: {problem}")
+        else:
+            b.results.add_value(f"scale_cpu_{n}", cpu / n)
+            b.say(f"  round {rnd} scale {n}: {run.seconds:.2f} s, {1000 * run.seconds / n:.2f} ms and "
+                  f"{1000 * cpu / n:.2f} ms daemon CPU a file, sha256 ok")
+        bg.forget(fetch_id, abort=run.status != 0)
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def case_list(b, rnd):
     """`bgfetch list` to the running daemon: a client's whole life, JVM start to exit."""
     for i in range(LIST_CALLS):
@@ -146,13 +173,16 @@ def wait_in_flight(bg, fetch_id, wanted, seconds):
 def warm_up(b):
     """Untimed: one small-files fetch and a few `list` calls, so the daemon's JIT has seen the
     paths it is timed on before round 1 (the 'warm daemon' of the issue)."""
-    if b.files.expected["small"]:
-        urls = [b.nginx.url(f"small/{name}") for name in sorted(b.files.expected["small"])]
+    if b.files.expected["small"] or b.files.expected["scale"]:
+        urls = ([b.nginx.url(f"small/{name}") for name in sorted(b.files.expected["small"])]
+                or [b.nginx.url(f"scale/s.bin?warm={i}") for i in range(1000)])
+        expected = b.files.expected["small"] or {("s.bin" if i == 0 else f"s-{i}.bin"): b.files.expected["scale"]["s.bin"]
+                                                 for i in range(1000)}
         out = b.fresh_dir("warm-up")
         run = b.bgfetch.timed("fetch", "warm-up", "-i", b.write("warm-up-urls.txt", urls), "-j",
                               str(SMALL_AT_ONCE), "--wait", "--dest", out, timeout=b.timeout,
                               log=b.log("warm-up"))
-        problem = run.problem or check_dir(out, b.files.expected["small"])
+        problem = run.problem or check_dir(out, expected)
         if problem:
             b.results.add_run("warm-up", "bgfetch", run.seconds, problem)
             b.say(f"FAILED: bgfetch warm-up: {problem}")

@@ -97,6 +97,13 @@ def daemon_rows(results):
     cpu = results.value("cpu_ms_per_small_file")
     if cpu is not None:
         rows.append(("daemon CPU per small file", f"{cpu:.2f} ms"))
+    for case in sorted((c for (c, tool) in results.runs.keys() | results.problems.keys() if c.startswith("scale-")),
+                       key=lambda c: int(c.split("-")[1])):
+        n = int(case.split("-")[1])
+        per_file = results.median(case, "bgfetch")
+        cpu = results.value(f"scale_cpu_{n}")
+        rows.append((f"scale: one fetch of {n} x 16 KiB, time / daemon CPU a file",
+                     "FAILED" if per_file is None else f"{1000 * per_file:.2f} / {1000 * cpu:.2f} ms"))
     value = results.value
     if value("rss_in_flight") is not None:
         n = value("in_flight")

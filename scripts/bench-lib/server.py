@@ -5,6 +5,7 @@ against exactly the files of its case):
   big/big.bin          served as is
   capped/capped.bin    served at 20 MiB/s per connection (nginx limit_rate 20m)
   small/f0001.bin ...  served as is
+  scale/s.bin          one small file, asked for under many URLs (s.bin?n=1, ...) by the scale case
   /slow/capped.bin     the capped file again at 64 KiB/s: transfers that stay in flight
 """
 import hashlib
@@ -30,10 +31,12 @@ class TestFiles:
         self.www, self.sizes = www, sizes
         self.expected = {"big": {"big.bin": write_random(www / "big" / "big.bin", sizes.big)},
                          "capped": {"capped.bin": write_random(www / "capped" / "capped.bin", sizes.capped)},
-                         "small": {}}
+                         "small": {}, "scale": {}}
         for i in range(1, sizes.small_count + 1):
             name = f"f{i:04d}.bin"
             self.expected["small"][name] = write_random(www / "small" / name, sizes.small_size)
+        if sizes.scale_counts:
+            self.expected["scale"]["s.bin"] = write_random(www / "scale" / "s.bin", sizes.scale_size)
         self.probe = os.urandom(16).hex()  # proves that a server on our port is our nginx
         (www / "probe.txt").write_text(self.probe)
 

@@ -4,17 +4,20 @@ import io.bgfetch.store.RecordRow;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The names bodies get under {@code --dest}: {@code out=} when given (as given: the CLI checked
  * it), else the file name the server suggested in {@code Content-Disposition}, else the URL's last
  * path segment; the last two made safe (no path separators, no leading dot, no control
- * characters, at most 240 bytes) and every name unique within the fetch.
+ * characters, at most 240 bytes) and every name unique within the fetch ({@link Taken}).
  */
 final class DestNames {
-    /** Room for "-NN" from {@link #unique} within a file system's 255-byte name limit. */
+    /** Room for "-NN" from {@link Taken#unique} within a file system's 255-byte name limit. */
     private static final int MAX_NAME_BYTES = 240;
 
     private DestNames() {
@@ -85,15 +88,36 @@ final class DestNames {
         return s;
     }
 
-    /** {@code name}, or {@code name-1.ext}, {@code name-2.ext}...: the first not yet taken (ignoring case); takes it. */
-    static String unique(String name, Set<String> taken) {
-        String candidate = name;
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        for (int n = 1; !taken.add(candidate.toLowerCase(Locale.ROOT)); n++) {
-            candidate = stem + "-" + n + ext;
+    /**
+     * The names taken in one destination by one fetch, ignoring case; {@link #unique} gives the
+     * next free {@code name}, {@code name-1.ext}, {@code name-2.ext}... and remembers where it got
+     * to, so 10,000 bodies of the same name cost 10,000 steps, not 50 million.
+     */
+    static final class Taken {
+        private final Set<String> names = new HashSet<>();
+        private final Map<String, Integer> nextSuffix = new HashMap<>();
+
+        /** Takes {@code name}; false when it was taken already. */
+        boolean add(String name) {
+            return names.add(name.toLowerCase(Locale.ROOT));
         }
-        return candidate;
+
+        /** {@code name} when free, else the first free numbered variant; takes it. */
+        String unique(String name) {
+            if (add(name)) {
+                return name;
+            }
+            String key = name.toLowerCase(Locale.ROOT);
+            int dot = name.lastIndexOf('.');
+            String stem = dot > 0 ? name.substring(0, dot) : name;
+            String ext = dot > 0 ? name.substring(dot) : "";
+            int n = nextSuffix.getOrDefault(key, 1);
+            String candidate = stem + "-" + n + ext;
+            while (!add(candidate)) {
+                candidate = stem + "-" + ++n + ext;
+            }
+            nextSuffix.put(key, n + 1);
+            return candidate;
+        }
     }
 }

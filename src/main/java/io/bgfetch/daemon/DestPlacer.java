@@ -16,12 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes {@code --dest} bodies once. Each body arrives in its hidden part file in the destination
@@ -122,23 +119,22 @@ final class DestPlacer {
     /** Every record's final file: out= names first, then files already in place, then the rest. */
     private static Map<Integer, Path> names(Path dest, List<RecordRow> records) {
         Map<Integer, Path> targets = new LinkedHashMap<>();
-        Set<String> taken = new HashSet<>();
+        DestNames.Taken taken = new DestNames.Taken();
         for (RecordRow r : records) {
             if (r.outName() != null) {
-                taken.add(r.outName().toLowerCase(Locale.ROOT));
+                taken.add(r.outName());
                 targets.put(r.idx(), dest.resolve(r.outName()));
             }
         }
         for (RecordRow r : records) {
             Path named = alreadyNamed(dest, r);
-            if (r.outName() == null && named != null
-                    && taken.add(named.getFileName().toString().toLowerCase(Locale.ROOT))) {
+            if (r.outName() == null && named != null && taken.add(named.getFileName().toString())) {
                 targets.put(r.idx(), named);
             }
         }
         for (RecordRow r : records) {
             if (!targets.containsKey(r.idx())) {
-                targets.put(r.idx(), dest.resolve(DestNames.unique(DestNames.nameFor(r), taken)));
+                targets.put(r.idx(), dest.resolve(taken.unique(DestNames.nameFor(r))));
             }
         }
         return targets;

@@ -124,4 +124,27 @@ class DestNamesTest {
         assertEquals("mine.bin", DestNames.nameFor(withDisposition(0, "https://h/x", "mine.bin",
                 "attachment; filename=\"theirs.bin\"")));
     }
+
+    @Test
+    void uniqueNamesNumberTheSameNameAndSkipTakenOnesIgnoringCase() {
+        DestNames.Taken taken = new DestNames.Taken();
+        assertTrue(taken.add("A-2.bin"));
+        assertEquals("a.bin", taken.unique("a.bin"));
+        assertEquals("A-1.BIN", taken.unique("A.BIN"));
+        assertEquals("a-3.bin", taken.unique("a.bin"), "a-2.bin is taken (in other case)");
+        assertEquals("README", taken.unique("README"));
+        assertEquals("readme-1", taken.unique("readme"), "numbered in its own spelling");
+        assertEquals(".x", taken.unique(".x"));
+        assertEquals(".x-1", taken.unique(".x"), "no stem before a leading dot: the suffix goes last");
+    }
+
+    @Test
+    void tenThousandBodiesOfOneNameGetTenThousandNames() {
+        DestNames.Taken taken = new DestNames.Taken();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(seen.add(taken.unique("s.bin")));
+        }
+        assertTrue(seen.contains("s-9999.bin"));
+    }
 }
