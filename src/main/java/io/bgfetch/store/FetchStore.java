@@ -18,23 +18,41 @@ import java.util.Optional;
 /**
  * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
  *
- * <p>Durability: WAL mode. The commits that promise something to the user, a registration
- * acknowledged and a result stored, run with {@code synchronous=FULL} and survive a power loss
- * once they return. The many small progress and state commits run with {@code NORMAL}: a power
- * loss may roll the newest of them back (never corrupt the database), which only means
- * downloading a little again, because a body's bytes are always fsynced before any row claims
- * them. One connection, used under this object's lock: SQLite serialises writers anyway.
+ * <p>Durability: WAL mode. The commits that promise something (a registration acknowledged, a
+ * result stored, a body started from zero, a body's durable marks on the sync cadence) run with
+ * {@code synchronous=FULL} and survive a power loss once they return; the many small progress
+ * and state commits run with {@code NORMAL}. The rules that make every order of writes safe are
+ * in {@code package-info.java} ("Power-loss discipline"). One connection, used under this
+ * object's lock: SQLite serialises writers anyway.
  */
 public final class FetchStore implements AutoCloseable {
     private final Connection db;
     private final Path file;
+    private final CommitListener commits;
+    /** Whether commits are FULL now (they are NORMAL unless a method asks otherwise). */
+    private boolean fullCommits;
 
-    private FetchStore(Connection db, Path file) {
+    /**
+     * Told of every commit, under the store's lock, and whether a power loss can undo it. Tests
+     * use it to keep copies of the database as a power cut would leave it.
+     */
+    public interface CommitListener {
+        CommitListener NONE = durable -> { };
+
+        void committed(boolean durable);
+    }
+
+    private FetchStore(Connection db, Path file, CommitListener commits) {
         this.db = db;
         this.file = file;
+        this.commits = commits;
     }
 
     public static FetchStore open(Path file) throws IOException {
+        return open(file, CommitListener.NONE);
+    }
+
+    public static FetchStore open(Path file, CommitListener commits) throws IOException {
         // Create the file 0600 first: SQLite gives its -wal and -shm files the database's mode.
         PrivateFiles.file(file);
         try {
@@ -53,7 +71,7 @@ public final class FetchStore implements AutoCloseable {
                 }
             }
             Schema.migrate(db);
-            FetchStore store = new FetchStore(db, file);
+            FetchStore store = new FetchStore(db, file, commits);
             store.restrictFiles();
             return store;
         } catch (SQLException e) {
@@ -132,7 +150,7 @@ public final class FetchStore implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            db.commit();
+            commit();
             return new long[] {key, replaced};
         } catch (ConflictException e) {
             rollback();
@@ -208,7 +226,7 @@ public final class FetchStore implements AutoCloseable {
                             rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
                             rs.getInt("integrity_retries"), rs.getString("dest_path"),
                             StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
-                            rs.getInt("source")));
+                            rs.getInt("source"), rs.getLong("generation")));
                 }
             }
         } catch (SQLException | IOException e) {
@@ -242,12 +260,12 @@ public final class FetchStore implements AutoCloseable {
             }
             try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
                  PreparedStatement ins = prepare(
-                         "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, 0, 0, ?, ?)",
-                         key, idx, p.size(), p.size())) {
+                         "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable) VALUES (?, ?, 0, 0, ?, ?, ?)",
+                         key, idx, p.size(), p.size(), p.size())) {
                 del.executeUpdate();
                 ins.executeUpdate();
             }
-            db.commit();
+            commit();
         } catch (SQLException e) {
             rollback();
             throw failed(e);
@@ -289,18 +307,17 @@ public final class FetchStore implements AutoCloseable {
         update("UPDATE records SET dest_path = ? WHERE fetch_key = ? AND idx = ?", destPath, key, idx);
     }
 
-    // ---- segments (the byte ranges of a body and how much of each is safely on disk) ---------
+    // ---- segments (the byte ranges of a body, how much of each is written and durable) --------
 
     public synchronized List<SegmentRow> segments(long key, int idx) {
         List<SegmentRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT seg, start, end, done FROM segments WHERE fetch_key = ? AND record_idx = ? ORDER BY seg")) {
-            ps.setLong(1, key);
-            ps.setInt(2, idx);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new SegmentRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-                }
+        try (PreparedStatement ps = prepare("""
+                SELECT seg, start, end, done, durable, block FROM segments
+                WHERE fetch_key = ? AND record_idx = ? ORDER BY seg""", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new SegmentRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getInt(6)));
             }
         } catch (SQLException e) {
             throw failed(e);
@@ -308,29 +325,27 @@ public final class FetchStore implements AutoCloseable {
         return rows;
     }
 
-    /** Replaces a body's plan (an empty list forgets it: the body starts from zero). */
+    /** The block checksums of a body's segments, by segment and block. */
+    public synchronized List<BlockRow> blocks(long key, int idx) {
+        List<BlockRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare(
+                "SELECT seg, blk, crc FROM blocks WHERE fetch_key = ? AND record_idx = ? ORDER BY seg, blk", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new BlockRow(rs.getInt(1), rs.getInt(2), rs.getInt(3)));
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
+    /** Replaces a body's plan (an empty list forgets it), with its block checksums. */
     public synchronized void replaceSegments(long key, int idx, List<SegmentRow> segments) {
         try {
             db.setAutoCommit(false);
-            try (PreparedStatement del = db.prepareStatement("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?")) {
-                del.setLong(1, key);
-                del.setInt(2, idx);
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = db.prepareStatement(
-                    "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (SegmentRow s : segments) {
-                    ins.setLong(1, key);
-                    ins.setInt(2, idx);
-                    ins.setInt(3, s.seg());
-                    ins.setLong(4, s.start());
-                    ins.setLong(5, s.end());
-                    ins.setLong(6, s.done());
-                    ins.addBatch();
-                }
-                ins.executeBatch();
-            }
-            db.commit();
+            writeSegments(key, idx, segments);
+            commit();
         } catch (SQLException e) {
             rollback();
             throw failed(e);
@@ -340,12 +355,161 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /**
-     * Records that the first {@code done} bytes of a segment are on disk. The caller must have
-     * forced them to the device first: this row is the promise that a restart may trust them.
+     * A body starts from zero: its new plan replaces the old one and its generation goes up, in
+     * one commit that survives a power loss when this returns. The caller has emptied the body
+     * file durably before, and writes none of the new bytes before this returns.
+     *
+     * @return the body's new generation
+     */
+    public synchronized long startBody(long key, int idx, List<SegmentRow> plan) {
+        durableCommits(true);
+        try {
+            db.setAutoCommit(false);
+            writeSegments(key, idx, plan);
+            try (PreparedStatement ps = prepare(
+                    "UPDATE records SET generation = generation + 1 WHERE fetch_key = ? AND idx = ?", key, idx)) {
+                ps.executeUpdate();
+            }
+            long generation;
+            try (PreparedStatement ps = prepare("SELECT generation FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
+                 ResultSet rs = ps.executeQuery()) {
+                generation = rs.next() ? rs.getLong(1) : 0;
+            }
+            commit();
+            return generation;
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+            durableCommits(false);
+        }
+    }
+
+    private void writeSegments(long key, int idx, List<SegmentRow> segments) throws SQLException {
+        try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx)) {
+            del.executeUpdate(); // their blocks go with them (ON DELETE CASCADE)
+        }
+        try (PreparedStatement ins = db.prepareStatement("""
+                INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            for (SegmentRow s : segments) {
+                ins.setLong(1, key);
+                ins.setInt(2, idx);
+                ins.setInt(3, s.seg());
+                ins.setLong(4, s.start());
+                ins.setLong(5, s.end());
+                ins.setLong(6, s.done());
+                ins.setLong(7, s.durable());
+                ins.setInt(8, s.block());
+                ins.addBatch();
+            }
+            ins.executeBatch();
+        }
+    }
+
+    /**
+     * Records that the first {@code done} bytes of a segment are written, and the checksum of the
+     * block they end in (covering that block up to {@code done}). Not forced, and not a promise
+     * that the bytes are durable: after an unclean stop they are checked against the checksum.
+     *
+     * @param end the segment's end (fixed once a body of unknown length ends), or -1
+     */
+    public synchronized void progress(long key, int idx, int seg, long done, long end, int block, int blk, int crc) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = prepare("""
+                    UPDATE segments SET done = ?, end = ?, block = ?
+                    WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", done, end, block, key, idx, seg)) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = prepare("""
+                    INSERT OR REPLACE INTO blocks (fetch_key, record_idx, seg, blk, crc) VALUES (?, ?, ?, ?, ?)""",
+                    key, idx, seg, blk, crc)) {
+                ps.executeUpdate();
+            }
+            commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /**
+     * Records that the body file was fsynced with the first {@code durable[i]} bytes of segment
+     * {@code segs[i]}. With {@code force}, this record itself survives a power loss when it
+     * returns (the sync cadence); without, the next forced commit makes it durable.
+     */
+    public synchronized void durable(long key, int idx, int[] segs, long[] durable, boolean force) {
+        if (force) {
+            durableCommits(true);
+        }
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE segments SET durable = MAX(durable, ?) WHERE fetch_key = ? AND record_idx = ? AND seg = ?")) {
+                for (int i = 0; i < segs.length; i++) {
+                    ps.setLong(1, durable[i]);
+                    ps.setLong(2, key);
+                    ps.setInt(3, idx);
+                    ps.setInt(4, segs[i]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+            if (force) {
+                durableCommits(false);
+            }
+        }
+    }
+
+    /**
+     * A resumed segment holds fewer bytes than recorded (the file was cut short, or blocks beyond
+     * the durable mark did not match their checksums): it goes on from {@code done}.
+     */
+    public synchronized void cutBack(long key, int idx, int seg, long done) {
+        update("""
+                UPDATE segments SET done = ?, durable = MIN(durable, ?)
+                WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", done, done, key, idx, seg);
+    }
+
+    /**
+     * Records that the first {@code done} bytes of a segment are on disk and durable, with no
+     * checksums (a row as older versions kept them). The caller must have forced them first.
      */
     public synchronized void checkpoint(long key, int idx, int seg, long done, long end) {
-        update("UPDATE segments SET done = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
-                done, end, key, idx, seg);
+        update("UPDATE segments SET done = ?, durable = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+                done, done, end, key, idx, seg);
+    }
+
+    // ---- the retry window (kept across daemon restarts) ------------------------------------------
+
+    /** When the record's transfer started failing without progress since, or null. */
+    public synchronized Instant failingSince(long key, int idx) {
+        try (PreparedStatement ps = prepare("SELECT failing_since FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                long millis = rs.getLong(1);
+                return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+            }
+            return null;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Opens ({@code since}) or closes (null: the transfer progressed) the record's retry window. */
+    public synchronized void setFailingSince(long key, int idx, Instant since) {
+        update("UPDATE records SET failing_since = ? WHERE fetch_key = ? AND idx = ?",
+                since == null ? null : since.toEpochMilli(), key, idx);
     }
 
     // ---- plumbing -----------------------------------------------------------------------------
@@ -368,9 +532,18 @@ public final class FetchStore implements AutoCloseable {
     private void update(String sql, Object... args) {
         try (PreparedStatement ps = prepare(sql, args)) {
             ps.executeUpdate();
+            if (db.getAutoCommit()) {
+                commits.committed(fullCommits);
+            }
         } catch (SQLException e) {
             throw failed(e);
         }
+    }
+
+    /** Ends the transaction in progress. */
+    private void commit() throws SQLException {
+        db.commit();
+        commits.committed(fullCommits);
     }
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
@@ -385,6 +558,7 @@ public final class FetchStore implements AutoCloseable {
     private void durableCommits(boolean durable) {
         try (Statement st = db.createStatement()) {
             st.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            fullCommits = durable;
         } catch (SQLException e) {
             throw failed(e);
         }

@@ -15,19 +15,31 @@ import io.bgfetch.protocol.RequestSpec;
  *                      from, until a new body starts; else null
  * @param notModified   the re-check was answered 304: the body is the previous one
  * @param source        which of the request's sources is in use: 0 the URL, 1.. its mirrors
+ * @param generation    how many times a body started from zero (0 before the first one): a
+ *                      reader following the body knows by it that the bytes it read are not
+ *                      continued by the ones to come
  */
 public record RecordRow(long fetchKey, int idx, RequestSpec spec, String method,
                         String state, int status, String statusText, String headersJson, long size,
                         String etag, String lastModified, String failureKind, String error,
                         int integrityRetries, String destPath, PreviousResponse previous, boolean notModified,
-                        int source) {
+                        int source, long generation) {
+
+    /** A record as it was before bodies had generations. */
+    public RecordRow(long fetchKey, int idx, RequestSpec spec, String method, String state, int status,
+                     String statusText, String headersJson, long size, String etag, String lastModified,
+                     String failureKind, String error, int integrityRetries, String destPath,
+                     PreviousResponse previous, boolean notModified, int source) {
+        this(fetchKey, idx, spec, method, state, status, statusText, headersJson, size, etag, lastModified,
+                failureKind, error, integrityRetries, destPath, previous, notModified, source, 0);
+    }
 
     /** A record that is not a re-check and uses its URL. */
     public RecordRow(long fetchKey, int idx, RequestSpec spec, String method, String state, int status,
                      String statusText, String headersJson, long size, String etag, String lastModified,
                      String failureKind, String error, int integrityRetries, String destPath) {
         this(fetchKey, idx, spec, method, state, status, statusText, headersJson, size, etag, lastModified,
-                failureKind, error, integrityRetries, destPath, null, false, 0);
+                failureKind, error, integrityRetries, destPath, null, false, 0, 0);
     }
 
     public String url() {

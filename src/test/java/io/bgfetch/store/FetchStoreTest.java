@@ -332,7 +332,7 @@ class FetchStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            assertEquals(3, rs.getInt(1));
+            assertEquals(4, rs.getInt(1));
         }
         store = FetchStore.open(dbFile);
         long next = store.register(fetch("after-reopen", false, "https://h/b"))[0];
@@ -454,5 +454,91 @@ class FetchStoreTest {
         assertFalse(r.notModified());
         assertEquals(0, r.source());
         assertFalse(store.find("v2").orElseThrow().options().ifChanged());
+    }
+
+    // ---- bodies: generations, checksummed progress, durable marks, the retry window ----------
+
+    @Test
+    void startingABodyBumpsItsGenerationAndForgetsTheOldPlanAndChecksums() throws Exception {
+        long key = store.register(fetch("gen", false, "https://h/a"))[0];
+        assertEquals(0, store.records(key).get(0).generation(), "no body yet");
+
+        assertEquals(1, store.startBody(key, 0, List.of(new SegmentRow(0, 0, 100, 0, 0, 16))));
+        store.progress(key, 0, 0, 16, 100, 16, 0, 0xCAFEBABE);
+        store.progress(key, 0, 0, 20, 100, 16, 1, 7);
+        assertEquals(List.of(new BlockRow(0, 0, 0xCAFEBABE), new BlockRow(0, 1, 7)), store.blocks(key, 0));
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 20, 0, 16)), store.segments(key, 0));
+
+        assertEquals(2, store.startBody(key, 0, List.of(new SegmentRow(0, 0, 50, 0, 0, 16),
+                new SegmentRow(1, 50, 90, 0, 0, 16))));
+        assertEquals(2, store.records(key).get(0).generation());
+        assertEquals(List.of(), store.blocks(key, 0), "the old body's checksums go with its plan");
+        assertEquals(2, store.segments(key, 0).size());
+    }
+
+    @Test
+    void durableMarksOnlyGrowAndACutBackLowersBoth() throws Exception {
+        long key = store.register(fetch("marks", false, "https://h/a"))[0];
+        store.startBody(key, 0, List.of(new SegmentRow(0, 0, 100, 0, 0, 16), new SegmentRow(1, 100, 200, 0, 0, 16)));
+        store.progress(key, 0, 0, 64, 100, 16, 3, 1);
+        store.progress(key, 0, 1, 32, 200, 16, 1, 2);
+        store.durable(key, 0, new int[] {0, 1}, new long[] {48, 32}, true);
+        store.durable(key, 0, new int[] {0}, new long[] {16}, false); // an older mark arriving late
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 64, 48, 16), new SegmentRow(1, 100, 200, 32, 32, 16)),
+                store.segments(key, 0));
+
+        store.cutBack(key, 0, 0, 32);
+        assertEquals(new SegmentRow(0, 0, 100, 32, 32, 16), store.segments(key, 0).get(0));
+    }
+
+    @Test
+    void onlyThePromisesAreForcedCommits() throws Exception {
+        store.close();
+        List<Boolean> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store = FetchStore.open(dbFile, commits::add);
+        long key = store.register(fetch("forced", false, "https://h/a"))[0];
+        assertEquals(List.of(true), commits, "a registration is acknowledged only once it is durable");
+        commits.clear();
+
+        store.startBody(key, 0, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+        store.progress(key, 0, 0, 16, 100, 16, 0, 1);
+        store.durable(key, 0, new int[] {0}, new long[] {16}, true);
+        store.durable(key, 0, new int[] {0}, new long[] {16}, false);
+        store.setFailingSince(key, 0, Instant.now());
+        store.finish(key, "success", "", "");
+        assertEquals(List.of(true, false, true, false, false, true), commits);
+    }
+
+    @Test
+    void theRetryWindowStartIsKept() throws Exception {
+        long key = store.register(fetch("window", false, "https://h/a"))[0];
+        assertNull(store.failingSince(key, 0));
+        Instant since = Instant.parse("2026-11-01T10:15:30.123Z");
+        store.setFailingSince(key, 0, since);
+        assertEquals(since, store.failingSince(key, 0));
+        store.setFailingSince(key, 0, null);
+        assertNull(store.failingSince(key, 0));
+    }
+
+    @Test
+    void aVersion3DatabaseKeepsItsProgressAsDurableAndItsBodiesAsGenerationOne() throws Exception {
+        store.close();
+        Path old = tmp.resolve("v3.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            Schema.migrate(c, 3);
+            st.executeUpdate("""
+                    INSERT INTO fetches (key, id, state, options, created_at)
+                    VALUES (5, 'v3', 'active', '{"title":"t","jobs":2}', '2026-11-01T00:00:00Z')""");
+            st.executeUpdate("""
+                    INSERT INTO records (fetch_key, idx, spec, method, status, size, etag)
+                    VALUES (5, 0, '{"url":"https://h/a.bin"}', 'GET', 200, 1000, '"e"'),
+                           (5, 1, '{"url":"https://h/b.bin"}', 'GET', 0, -1, NULL)""");
+            st.executeUpdate("INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (5, 0, 0, 0, 1000, 400)");
+        }
+        store = FetchStore.open(old);
+        assertEquals(List.of(new SegmentRow(0, 0, 1000, 400)), store.segments(5, 0),
+                "progress from before checksums was fsynced before it was recorded: all durable");
+        assertEquals(1, store.records(5).get(0).generation());
+        assertEquals(0, store.records(5).get(1).generation());
     }
 }
