@@ -199,11 +199,8 @@ final class FetchRun {
         if (cancel.isCancelled()) {
             return;
         }
-        List<Segment> plan = new ArrayList<>();
-        for (SegmentRow s : ctx.store().segments(r.fetchKey(), r.idx())) {
-            plan.add(new Segment(s.seg(), s.start(), s.end(), s.done()));
-        }
-        RecordProgress progress = new RecordProgress(this, ctx.store(), ctx.budget(), r.fetchKey(), r.idx(), plan);
+        RecordProgress progress = RecordProgress.load(this, ctx.store(), ctx.budget(), r);
+        List<Segment> plan = progress.plan();
         live.put(r.idx(), progress);
         running.add(r.idx()); // "active" is live state: snapshots read it from here, not the store
         Path body = ctx.paths().body(r.fetchKey(), r.idx());
@@ -389,10 +386,10 @@ final class FetchRun {
         return "waiting".equals(state()) ? nextAttempt : null;
     }
 
-    /** The live segments of a record being transferred, or null when it is not running. */
-    List<Segment> livePlan(int index) {
+    /** The live generation and segments of a record being transferred, or null when it is not running. */
+    RecordProgress.Live liveBody(int index) {
         RecordProgress p = live.get(index);
-        return p == null ? null : p.plan();
+        return p == null ? null : p.live();
     }
 
     boolean isRunning(int index) {

@@ -106,7 +106,9 @@ final class Snapshots {
     }
 
     RecordInfo record(RecordRow r, FetchRun run) {
-        List<Segment> livePlan = run == null ? null : run.livePlan(r.idx());
+        RecordProgress.Live live = run == null ? null : run.liveBody(r.idx());
+        List<Segment> livePlan = live == null ? null : live.plan();
+        long generation = live == null ? r.generation() : live.generation(); // the one these bytes are of
         long downloaded;
         long available;
         if (r.isDone()) {
@@ -130,7 +132,7 @@ final class Snapshots {
         // it arrives, 0 when no length is known or there is no body (failed).
         long size = r.isDone() ? downloaded : isFailed(r) ? 0 : announcedSize(r);
         return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), size,
-                downloaded, path, available, r.statusText(), r.error(), r.destPath(), r.notModified());
+                downloaded, path, available, r.statusText(), r.error(), r.destPath(), r.notModified(), generation);
     }
 
     /** Bytes stored for a fetch's bodies: complete ones whole, others as far as checkpointed. */

@@ -126,7 +126,7 @@ class RecordDownloadTest {
         assertEquals(ETAG, l.heads.get(0).etag());
         assertEquals(List.of(1), l.planSizes);
         assertEquals(content.length, l.arrived.get());
-        assertEquals(content.length, l.lastCheckpoint(0), "the end is checkpointed");
+        assertEquals(content.length, l.lastDurable(0), "the end is made durable");
         assertEquals(0, l.restarts.size());
     }
 
@@ -256,7 +256,7 @@ class RecordDownloadTest {
 
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
-        assertEquals(List.of(0, onDisk), l.checkpoints.get(0), "the repair is recorded first");
+        assertEquals(List.of(0, onDisk), l.cutBacks.get(0), "the repair is recorded first");
         assertTrue(server.log.peek().range.startsWith("bytes=" + onDisk + "-"), server.log.peek().range);
     }
 
@@ -275,8 +275,8 @@ class RecordDownloadTest {
 
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
-        assertTrue(l.checkpoints.contains(List.of(1, MIB / 2)), "segment 1 cut back to what the file holds");
-        assertTrue(l.checkpoints.contains(List.of(2, 0)), "segment 2 cut back to nothing");
+        assertEquals(List.of(List.of(1, MIB / 2), List.of(2, 0)), l.cutBacks,
+                "segments 1 and 2 cut back to what the file holds; segment 0 is whole");
         List<String> ranges = server.log.stream().map(s -> s.range).sorted().toList();
         assertEquals(List.of("bytes=" + (MIB + MIB / 2) + "-" + (2 * MIB - 1), "bytes=" + 2 * MIB + "-" + (3 * MIB - 1)),
                 ranges, "the complete segment is not fetched again");
@@ -524,8 +524,12 @@ class RecordDownloadTest {
         final List<ResponseHead> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<ResponseHead> errorHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Integer> planSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** [segment index, written bytes] of each progress record, in the order reported. */
+        final List<List<Integer>> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** [segment index, durable bytes] in the order reported. */
-        final List<List<Integer>> checkpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<List<Integer>> durables = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** [segment index, bytes kept] of each repair at resume. */
+        final List<List<Integer>> cutBacks = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger integrityMismatches = new AtomicInteger();
         final AtomicInteger waits = new AtomicInteger();
@@ -558,13 +562,25 @@ class RecordDownloadTest {
         }
 
         @Override
-        public void checkpoint(Segment segment, long durableBytes) {
-            checkpoints.add(List.of(segment.index(), (int) durableBytes));
+        public void progress(Segment segment, long written, int blk, int crc) {
+            progress.add(List.of(segment.index(), (int) written));
         }
 
-        long lastCheckpoint(int index) {
+        @Override
+        public void durable(int[] segments, long[] bytes, boolean force) {
+            for (int i = 0; i < segments.length; i++) {
+                durables.add(List.of(segments[i], (int) bytes[i]));
+            }
+        }
+
+        @Override
+        public void cutBack(Segment segment, long bytes) {
+            cutBacks.add(List.of(segment.index(), (int) bytes));
+        }
+
+        long lastDurable(int index) {
             long last = -1;
-            for (List<Integer> c : checkpoints) {
+            for (List<Integer> c : durables) {
                 if (c.get(0) == index) {
                     last = c.get(1);
                 }
