@@ -14,7 +14,6 @@ import io.bgfetch.store.RecordRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,10 +86,12 @@ final class FetchService {
     /** The daemon's own copy of a request body, so the caller may change or delete theirs. */
     private Path keepUpload(Path source) {
         try {
+            // Durable (bytes and directory entries) before the registration commit, which comes
+            // before the acknowledgement: a fetch acknowledged never loses its request body.
             Path dir = PrivateFiles.directories(ctx.paths().incoming());
             Path copy = dir.resolve(UUID.randomUUID() + ".upload");
-            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
-            PrivateFiles.restrict(copy);
+            ctx.settings().transfer().disk().copyDurably(source, copy);
+            ctx.settings().transfer().disk().forceDirectory(dir.getParent());
             return copy;
         } catch (IOException e) {
             throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
