@@ -128,28 +128,23 @@ final class FetchService {
         long key = find(id).key();
         boolean[] paused = {false};
         FetchRun run = scheduler.runningOrElse(key, () -> paused[0] = store.states().move(key, FetchMove.PAUSE));
-        if (run != null) {
-            boolean decides = run.stop(StopReason.PAUSE, "paused");
-            boolean ended = run.awaitEnd(STOP_WAIT);
-            if (decides && !ended) {
+        if (run != null && run.stop(StopReason.PAUSE, "paused")) {
+            if (!run.awaitEnd(STOP_WAIT)) {
                 return snapshot(find(id)); // still saving its bytes; the pause is on its way
             }
-            paused[0] = decides && run.endedBy(StopReason.PAUSE);
+            paused[0] = run.endedBy(StopReason.PAUSE); // else an abort came after it and won
         }
         if (!paused[0]) {
-            FetchRow f = find(id);
-            throw new Refusal(ExitCodes.FAILED, f.isDone() || f.state() == FetchState.PAUSED
-                    ? "fetch '" + id + "' is not active (" + describe(f) + ")"
-                    : "fetch '" + id + "' cannot be paused now (" + describe(f) + ")");
+            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not active (" + describe(find(id), run) + ")");
         }
-        ctx.changes().changed();
         return snapshot(find(id));
     }
 
     Registration resume(String id) {
         FetchRow f = find(id);
         if (!store.states().move(f.key(), FetchMove.RESUME)) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not paused (" + describe(find(id)) + ")");
+            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not paused ("
+                    + describe(find(id), null) + ")");
         }
         scheduler.start(store.find(f.key()).orElseThrow());
         return snapshot(find(id));
@@ -160,16 +155,16 @@ final class FetchService {
         boolean[] aborted = {false};
         FetchRun run = scheduler.runningOrElse(key, () -> aborted[0] = ctx.ending().discard(key, FetchMove.ABORT,
                 FailureReason.ABORTED, "aborted by the user"));
-        if (run != null) {
-            boolean decides = run.stop(StopReason.ABORT, "aborted");
-            boolean ended = run.awaitEnd(STOP_WAIT);
-            if (decides && !ended) {
+        if (run != null && run.stop(StopReason.ABORT, "aborted")) {
+            if (!run.awaitEnd(STOP_WAIT)) {
                 return snapshot(find(id)); // still stopping its transfers; the abort is on its way
             }
-            aborted[0] = decides && run.endedBy(StopReason.ABORT);
+            aborted[0] = run.endedBy(StopReason.ABORT); // else it had failed on its own meanwhile
         }
         if (!aborted[0]) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' has already finished (" + describe(find(id)) + ")");
+            FetchRow f = find(id);
+            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' " + (f.isDone() ? "has already finished" : "is ending")
+                    + " (" + describe(f, run) + ")");
         }
         return snapshot(find(id));
     }
@@ -228,9 +223,13 @@ final class FetchService {
         return store.find(id).orElseThrow(() -> new Refusal(ExitCodes.NOT_FOUND, "no such fetch: '" + id + "'"));
     }
 
-    private static String describe(FetchRow f) {
+    /**
+     * The state a refusal names: the result once done, "finishing" while a run that took no stop
+     * is ending (its records ended, or it failed, or another stop is being carried out).
+     */
+    private static String describe(FetchRow f, FetchRun run) {
         if (!f.isDone()) {
-            return f.state().wire();
+            return f.state() != FetchState.PAUSED && run != null ? "finishing" : f.state().wire();
         }
         return f.result().wire() + (f.failureReason() == null ? "" : ", " + f.failureReason().wire());
     }
