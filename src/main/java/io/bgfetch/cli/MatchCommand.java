@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.HumanFormat;
@@ -65,7 +65,7 @@ final class MatchCommand extends ClientCommand {
         RecordInfo r = client().call(new Request.Match(id, url, ignoreSearch));
         if (json()) {
             printJson(r);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         if (r.isFailed()) {
             throw noBody(r, "it failed" + (r.error().isEmpty() ? "" : ": " + r.error()));
@@ -77,17 +77,17 @@ final class MatchCommand extends ClientCommand {
             RecordInfo done = r.isDone() ? r : follow(null);
             out().println(done.path());
             out().flush();
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         writeBody(r);
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     private int matchAll() {
         List<RecordInfo> records = client().call(new Request.Records(id));
         if (json()) {
             printJson(records);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         TextTable table = new TextTable("URL", "STATE", "STATUS", "SIZE").align(2, TextTable.Align.RIGHT)
                 .align(3, TextTable.Align.RIGHT);
@@ -97,7 +97,7 @@ final class MatchCommand extends ClientCommand {
         }
         out().print(table.render());
         out().flush();
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     /** Copies the body to stdout or -o; while it arrives, copies each newly readable part. */
@@ -112,7 +112,7 @@ final class MatchCommand extends ClientCommand {
             }
             sink.flush();
         } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_IO, "cannot write " + (output != null ? output : "to stdout") + ": " + e.getMessage());
+            throw new CliException(ExitCode.LOCAL_IO, "cannot write " + (output != null ? output : "to stdout") + ": " + e.getMessage());
         }
     }
 
@@ -133,12 +133,12 @@ final class MatchCommand extends ClientCommand {
             if (target != null && r.path() != null && !r.isFailed()) {
                 long readable = r.isDone() ? r.downloaded() : r.available();
                 if (readable < copied[0]) {
-                    throw new CliException(ExitCodes.FAILED, "the body changed on the server and started again; run match again");
+                    throw new CliException(ExitCode.FAILED, "the body changed on the server and started again; run match again");
                 }
                 try {
                     copy(Path.of(r.path()), copied[0], readable - copied[0], target);
                 } catch (IOException e) {
-                    throw new CliException(ExitCodes.LOCAL_IO, "cannot write the body: " + e.getMessage());
+                    throw new CliException(ExitCode.LOCAL_IO, "cannot write the body: " + e.getMessage());
                 }
                 copied[0] = readable;
             }
@@ -181,6 +181,6 @@ final class MatchCommand extends ClientCommand {
     }
 
     private CliException noBody(RecordInfo r, String why) {
-        return new CliException(ExitCodes.NOT_FOUND, "no body for " + (r == null ? url : r.url()) + ": " + why);
+        return new CliException(ExitCode.NOT_FOUND, "no body for " + (r == null ? url : r.url()) + ": " + why);
     }
 }

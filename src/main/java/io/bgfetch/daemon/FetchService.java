@@ -4,7 +4,7 @@ import io.bgfetch.home.PrivateFiles;
 import io.bgfetch.lifecycle.FailureReason;
 import io.bgfetch.lifecycle.FetchState;
 import io.bgfetch.lifecycle.Transitions.FetchMove;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
@@ -49,9 +49,9 @@ final class FetchService {
 
     /** A request the daemon declines, with the CLI exit code that says why. */
     static final class Refusal extends RuntimeException {
-        final int exitCode;
+        final ExitCode exitCode;
 
-        Refusal(int exitCode, String message) {
+        Refusal(ExitCode exitCode, String message) {
             super(message);
             this.exitCode = exitCode;
         }
@@ -59,7 +59,7 @@ final class FetchService {
 
     Registration register(Request.Fetch f) {
         if (f.requests().isEmpty()) {
-            throw new Refusal(ExitCodes.USAGE, "no requests: give at least one URL");
+            throw new Refusal(ExitCode.USAGE, "no requests: give at least one URL");
         }
         FetchOptions options = f.options();
         String upload = null;
@@ -70,7 +70,7 @@ final class FetchService {
             try {
                 uploadTotal = Files.size(Path.of(upload)) * f.requests().size();
             } catch (IOException e) {
-                throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload: " + e.getMessage());
+                throw new Refusal(ExitCode.LOCAL_IO, "cannot read the upload: " + e.getMessage());
             }
         }
         Recheck recheck = options.ifChanged() ? Recheck.of(store, ctx.paths(), f.id(), f.requests(), options) : Recheck.NONE;
@@ -79,7 +79,7 @@ final class FetchService {
             keys = store.register(new NewFetch(f.id(), options, f.requests(), uploadTotal, recheck.previous()));
         } catch (ConflictException e) {
             deleteQuietly(upload);
-            throw new Refusal(ExitCodes.CONFLICT, e.getMessage());
+            throw new Refusal(ExitCode.CONFLICT, e.getMessage());
         }
         if (keys[1] >= 0) {
             recheck.moveBodies(ctx.paths(), keys[1], keys[0]); // before the replaced fetch's files go
@@ -101,7 +101,7 @@ final class FetchService {
             PrivateFiles.restrict(copy);
             return copy;
         } catch (IOException e) {
-            throw new Refusal(ExitCodes.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
+            throw new Refusal(ExitCode.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
         }
     }
 
@@ -135,7 +135,7 @@ final class FetchService {
             paused[0] = run.endedBy(StopReason.PAUSE); // else an abort came after it and won
         }
         if (!paused[0]) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not active (" + describe(find(id), run) + ")");
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not active (" + describe(find(id), run) + ")");
         }
         return snapshot(find(id));
     }
@@ -143,7 +143,7 @@ final class FetchService {
     Registration resume(String id) {
         FetchRow f = find(id);
         if (!store.states().move(f.key(), FetchMove.RESUME)) {
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' is not paused ("
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not paused ("
                     + describe(find(id), null) + ")");
         }
         scheduler.start(store.find(f.key()).orElseThrow());
@@ -163,7 +163,7 @@ final class FetchService {
         }
         if (!aborted[0]) {
             FetchRow f = find(id);
-            throw new Refusal(ExitCodes.FAILED, "fetch '" + id + "' " + (f.isDone() ? "has already finished" : "is ending")
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' " + (f.isDone() ? "has already finished" : "is ending")
                     + " (" + describe(f, run) + ")");
         }
         return snapshot(find(id));
@@ -174,7 +174,7 @@ final class FetchService {
         for (String id : ids) {
             FetchRow f = find(id);
             if (!f.isDone()) {
-                throw new Refusal(ExitCodes.CONFLICT, "fetch '" + id + "' is active; abort it first");
+                throw new Refusal(ExitCode.CONFLICT, "fetch '" + id + "' is active; abort it first");
             }
             rows.add(f);
         }
@@ -206,7 +206,7 @@ final class FetchService {
                 return snapshots.record(r, live(f.key()));
             }
         }
-        throw new Refusal(ExitCodes.NOT_FOUND, "fetch '" + id + "' has no record for " + url);
+        throw new Refusal(ExitCode.NOT_FOUND, "fetch '" + id + "' has no record for " + url);
     }
 
     private Registration snapshot(FetchRow f) {
@@ -220,7 +220,7 @@ final class FetchService {
     }
 
     private FetchRow find(String id) {
-        return store.find(id).orElseThrow(() -> new Refusal(ExitCodes.NOT_FOUND, "no such fetch: '" + id + "'"));
+        return store.find(id).orElseThrow(() -> new Refusal(ExitCode.NOT_FOUND, "no such fetch: '" + id + "'"));
     }
 
     /**

@@ -2,7 +2,7 @@ package io.bgfetch.daemon;
 
 import io.bgfetch.home.Ownership;
 import io.bgfetch.home.PrivateFiles;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.WireCodec;
@@ -203,11 +203,11 @@ final class SocketServer implements AutoCloseable {
             return null;
         } catch (IOException | RuntimeException | StackOverflowError e) {
             Log.info("refused a request: " + describe(e));
-            codec.writeReply(Reply.failure(ExitCodes.USAGE, "bad request: " + detail(e)));
+            codec.writeReply(Reply.failure(ExitCode.USAGE, "bad request: " + detail(e)));
             return null;
         }
         if (request == null) {
-            codec.writeReply(Reply.failure(ExitCodes.USAGE, "bad request: empty"));
+            codec.writeReply(Reply.failure(ExitCode.USAGE, "bad request: empty"));
             return null;
         }
         channel.requestRead();

@@ -6,7 +6,7 @@ import static io.bgfetch.daemon.InProcessDaemon.hooks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Reply;
@@ -62,7 +62,7 @@ class LifecycleRacesTest {
 
     private void assertRefused(Request<?> request, String words) throws Exception {
         Reply r = daemon.refused(request);
-        assertEquals(ExitCodes.FAILED, r.exitCode(), r.error());
+        assertEquals(ExitCode.FAILED.code(), r.exitCode(), r.error());
         assertTrue(r.error().contains(words), r.error());
     }
 
@@ -182,7 +182,7 @@ class LifecycleRacesTest {
 
         assertTrue(abort.get().ok(), abort.get().error());
         Reply p = pause.get();
-        assertEquals(ExitCodes.FAILED, p.exitCode(), String.valueOf(p.data()));
+        assertEquals(ExitCode.FAILED.code(), p.exitCode(), String.valueOf(p.data()));
         assertTrue(p.error().contains("is not active (failure, aborted)"), p.error());
         assertEquals("aborted", daemon.status("f").failureReason());
         assertNothingMovesIt("f", "a");
@@ -234,7 +234,7 @@ class LifecycleRacesTest {
         try {
             return daemon.send(request);
         } catch (Exception e) {
-            return Reply.failure(-1, e.toString());
+            return Reply.failure(ExitCode.LOCAL_IO, "the test could not send it: " + e);
         }
     }
 }
