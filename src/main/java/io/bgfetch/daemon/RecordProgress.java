@@ -13,59 +13,38 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Persists one record's transfer as it goes and feeds the fetch's live counters: the
- * daemon's side of {@link TransferListener}.
+ * Persists one record's transfer as it goes and feeds its live view: the daemon's side of
+ * {@link TransferListener}. While the record sleeps before a retry it lends its transfer slot.
  */
 final class RecordProgress implements TransferListener {
-    private final FetchRun run;
+    private final RecordView view;
+    private final TransferQueue.Slot slot;
+    private final ChangeSignal changes;
     private final FetchStore store;
     private final StorageBudget budget;
     private final long key;
     private final int index;
-    /** Body bytes received for this record, counted into the fetch's total. */
-    private final AtomicLong received;
-    /** This record's own rate, for the per-transfer lines of progress displays. */
-    private final RateMeter rate = new RateMeter();
-    private volatile List<Segment> plan;
     /** The quota's count of a body without a length, or null (a known length was claimed whole, or no quota). */
     private volatile StorageBudget.Streamed streamed;
 
-    RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index, List<Segment> storedPlan) {
-        this.run = run;
-        this.store = store;
-        this.budget = budget;
+    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, long key, List<Segment> storedPlan) {
+        this.view = view;
+        this.slot = slot;
+        this.changes = ctx.changes();
+        this.store = ctx.store();
+        this.budget = ctx.budget();
         this.key = key;
-        this.index = index;
-        this.plan = storedPlan;
-        this.received = new AtomicLong(storedPlan.stream().mapToLong(Segment::written).sum());
+        this.index = view.index();
         this.streamed = streamedIfUnknownLength(storedPlan);
+        view.started(storedPlan);
     }
 
     /** A plan with an open-ended segment is a body whose length nobody announced. */
     private StorageBudget.Streamed streamedIfUnknownLength(List<Segment> newPlan) {
         boolean unknownLength = newPlan.stream().anyMatch(s -> s.end() < 0);
         return unknownLength ? budget.streamed(key, index) : null;
-    }
-
-    /** The live segments, for snapshots and for readers following the body. */
-    List<Segment> plan() {
-        return plan;
-    }
-
-    /** Body bytes of this record received so far (before they are durable). */
-    long received() {
-        return received.get();
-    }
-
-    void sampleRate() {
-        rate.sample(received.get());
-    }
-
-    long bytesPerSecond() {
-        return rate.bytesPerSecond();
     }
 
     @Override
@@ -91,23 +70,21 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void planned(List<Segment> newPlan) {
-        run.addDownloaded(-received.getAndSet(0));
         List<SegmentRow> rows = new ArrayList<>();
         for (Segment s : newPlan) {
             rows.add(new SegmentRow(s.index(), s.start(), s.end(), s.written()));
         }
         store.replaceSegments(key, index, rows);
-        plan = newPlan;
+        view.replan(newPlan);
         streamed = streamedIfUnknownLength(newPlan);
     }
 
     @Override
     public void bytesArrived(int n) throws TransferFailure.Permanent {
-        long total = received.addAndGet(n);
-        run.addDownloaded(n);
+        view.arrived(n);
         StorageBudget.Streamed s = streamed;
         if (s != null) {
-            s.arrived(total); // cheap: a compare, and the budget's lock once per step
+            s.arrived(view.bytes()); // cheap: a compare, and the budget's lock once per step
         }
     }
 
@@ -124,9 +101,8 @@ final class RecordProgress implements TransferListener {
     @Override
     public void restarted(String reason) {
         Log.info("fetch " + key + " record " + index + ": starting the body again: " + reason);
-        run.addDownloaded(-received.getAndSet(0));
         store.replaceSegments(key, index, List.of());
-        plan = List.of();
+        view.replan(List.of());
         streamed = null;
     }
 
@@ -137,17 +113,24 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void waiting(String reason, Instant nextAttempt) {
-        run.recordWaiting(index, reason, nextAttempt);
+        view.waiting(reason, nextAttempt);
+        slot.lend();
+        changes.changed();
     }
 
+    /**
+     * An attempt starts: after a wait, the record first takes a slot back (waiting for one,
+     * still shown as waiting). Without one the fetch is stopping, and the attempt ends at once.
+     */
     @Override
     public void attempting() {
-        run.recordAttempting(index);
+        slot.reclaim();
+        view.attempting();
     }
 
     @Override
     public void uploaded(long bytes) {
-        run.recordUploaded(index, bytes);
+        view.uploaded(bytes);
     }
 
     @Override
