@@ -1,7 +1,7 @@
 package io.bgfetch.cli;
 
 import io.bgfetch.client.DaemonException;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
 import picocli.CommandLine;
@@ -12,18 +12,6 @@ import picocli.CommandLine;
  * trace reaches the user (set BGFETCH_DEBUG=1 to see one).
  */
 public final class Cli {
-    /** The contract's exit statuses, as shown in every command's help and man page. */
-    static final String[] EXIT_CODES = {
-        "0:done; with --wait (and wait), the fetch succeeded",
-        "1:with --wait (and wait), a fetch failed or was aborted, or wait --timeout ran out; "
-            + "abort/pause/resume of a fetch not in a state to take it",
-        "2:usage error: bad option, bad URL, bad size or duration",
-        "3:no such fetch, or no such record (or no body to give)",
-        "4:conflict: a fetch with that ID is active (or finished, without --replace)",
-        "5:the daemon cannot be reached or started",
-        "6:a local I/O error (cannot write the output file, ...)",
-    };
-
     private Cli() {
     }
 
@@ -35,12 +23,11 @@ public final class Cli {
         return cl;
     }
 
-    /** Every command's help and man page lists the same exit statuses. */
+    /** Every command's help and man page lists the same exit statuses: {@link ExitCode}'s. */
     private static void documentExitCodes(CommandLine cl) {
         java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
-        for (String line : EXIT_CODES) {
-            int colon = line.indexOf(':');
-            codes.put(line.substring(0, colon), line.substring(colon + 1));
+        for (ExitCode c : ExitCode.values()) {
+            codes.put(Integer.toString(c.code()), c.meaning());
         }
         cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(codes);
         cl.getSubcommands().values().forEach(Cli::documentExitCodes);
@@ -51,11 +38,11 @@ public final class Cli {
         String command = cl.getCommandSpec().qualifiedName();
         cl.getErr().println("bgfetch: " + oneLine(ex.getMessage()) + " (see '" + command + " --help')");
         cl.getErr().flush();
-        return ExitCodes.USAGE;
+        return ExitCode.USAGE.code();
     }
 
     private static int failure(Exception ex, CommandLine cl) {
-        int code;
+        ExitCode code;
         String message;
         if (ex instanceof CliException e) {
             code = e.exitCode();
@@ -64,10 +51,10 @@ public final class Cli {
             code = e.exitCode();
             message = e.getMessage();
         } else if (ex instanceof IOException e) {
-            code = ExitCodes.LOCAL_IO;
+            code = ExitCode.LOCAL_IO;
             message = e.getMessage();
         } else {
-            code = ExitCodes.FAILED;
+            code = ExitCode.FAILED;
             message = "internal error: " + ex;
         }
         cl.getErr().println("bgfetch: " + oneLine(message));
@@ -75,7 +62,7 @@ public final class Cli {
             ex.printStackTrace(cl.getErr());
         }
         cl.getErr().flush();
-        return code;
+        return code.code();
     }
 
     private static String oneLine(String message) {

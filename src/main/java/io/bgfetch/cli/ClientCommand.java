@@ -3,6 +3,7 @@ package io.bgfetch.cli;
 import io.bgfetch.Version;
 import io.bgfetch.client.DaemonClient;
 import io.bgfetch.home.BgfetchHome;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.WireCodec;
 import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
@@ -45,7 +46,7 @@ abstract class ClientCommand implements Callable<Integer> {
             out().println(WireCodec.JSON_CODEC.asString(value));
             out().flush();
         } catch (IOException e) {
-            throw new CliException(6, "cannot write JSON: " + e.getMessage());
+            throw new CliException(ExitCode.LOCAL_IO, "cannot write JSON: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +37,11 @@ final class CompletionCommand implements Callable<Integer> {
         };
         try (InputStream in = CompletionCommand.class.getResourceAsStream("/completions/" + file)) {
             if (in == null) {
-                throw new CliException(ExitCodes.FAILED, "this build has no " + shell + " completion script");
+                throw new CliException(ExitCode.FAILED, "this build has no " + shell + " completion script");
             }
             spec.commandLine().getOut().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
         }
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 }

@@ -4,7 +4,7 @@ import io.bgfetch.Version;
 import io.bgfetch.daemon.Daemon;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.protocol.DaemonInfo;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.WireCodec;
 import java.io.IOException;
@@ -49,7 +49,7 @@ final class DaemonCommand implements Runnable {
                 out().println("daemon running (pid " + info.pid() + ")");
                 out().flush();
             }
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
     }
 
@@ -67,7 +67,7 @@ final class DaemonCommand implements Runnable {
             Optional<DaemonInfo> running = client().callIfRunning(new Request.Info());
             if (running.isEmpty()) {
                 note("no daemon is running for " + BgfetchHome.fromEnvironment().root());
-                return ExitCodes.OK;
+                return ExitCode.OK.code();
             }
             DaemonInfo info = running.get();
             client().callIfRunning(new Request.Shutdown());
@@ -82,7 +82,7 @@ final class DaemonCommand implements Runnable {
                 }
             }
             if (process.isPresent() && process.get().isAlive()) {
-                throw new CliException(ExitCodes.DAEMON_UNAVAILABLE, "the daemon (pid " + info.pid() + ") did not stop");
+                throw new CliException(ExitCode.DAEMON_UNAVAILABLE, "the daemon (pid " + info.pid() + ") did not stop");
             }
             if (json()) {
                 printJson(new Stopped(true, info.pid()));
@@ -90,7 +90,7 @@ final class DaemonCommand implements Runnable {
                 out().println("daemon stopped (pid " + info.pid() + ")");
                 out().flush();
             }
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
     }
 
@@ -102,7 +102,7 @@ final class DaemonCommand implements Runnable {
             Optional<DaemonInfo> running = client().callIfRunning(new Request.Info());
             if (running.isEmpty()) {
                 note("no daemon is running for " + BgfetchHome.fromEnvironment().root());
-                return ExitCodes.DAEMON_UNAVAILABLE;
+                return ExitCode.DAEMON_UNAVAILABLE.code();
             }
             DaemonInfo info = running.get();
             if (json()) {
@@ -114,7 +114,7 @@ final class DaemonCommand implements Runnable {
                 out().println("socket:  " + info.socket());
                 out().flush();
             }
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
     }
 }

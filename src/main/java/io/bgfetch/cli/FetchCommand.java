@@ -7,7 +7,7 @@ import io.bgfetch.cli.options.HttpUrl;
 import io.bgfetch.cli.options.ProxySettings;
 import io.bgfetch.cli.options.RegistrationId;
 import io.bgfetch.cli.options.RequestListParser;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.NetworkOptions;
 import io.bgfetch.protocol.Registration;
@@ -160,7 +160,7 @@ final class FetchCommand extends ClientCommand {
             out().println("queued " + reg.id() + " (" + reg.requests() + (reg.requests() == 1 ? " request)" : " requests)"));
             out().flush();
         }
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     /** Checks everything locally, so that bad input registers nothing. */
@@ -254,6 +254,6 @@ final class FetchCommand extends ClientCommand {
     }
 
     private static CliException usage(String message) {
-        return new CliException(ExitCodes.USAGE, message);
+        return new CliException(ExitCode.USAGE, message);
     }
 }

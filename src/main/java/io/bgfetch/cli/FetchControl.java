@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import picocli.CommandLine.Parameters;
@@ -23,6 +23,6 @@ abstract class FetchControl extends ClientCommand {
             out().println(doneWord() + " " + r.id());
             out().flush();
         }
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 }

@@ -1,7 +1,7 @@
 package io.bgfetch.cli;
 
 import io.bgfetch.cli.ProgressOption.Mode;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.FetchSummary;
@@ -121,6 +121,6 @@ final class FetchWaiter {
             command.printJson(r);
         }
         reportEnds(outcome.last(), mode != Mode.none);
-        return "success".equals(r.result()) ? ExitCodes.OK : ExitCodes.FAILED;
+        return "success".equals(r.result()) ? ExitCode.OK.code() : ExitCode.FAILED.code();
     }
 }

@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.RecordInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,7 +72,7 @@ final class FollowedBody {
                 toStdout(Path.of(r.path()), readable, r.isDone());
             }
         } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_IO, "cannot write " + outputName + ": " + e.getMessage());
+            throw new CliException(ExitCode.LOCAL_IO, "cannot write " + outputName + ": " + e.getMessage());
         }
     }
 
@@ -87,7 +87,7 @@ final class FollowedBody {
                 file.truncate(0);
                 file.position(0);
             } catch (IOException e) {
-                throw new CliException(ExitCodes.LOCAL_IO, "cannot write " + outputName + ": " + e.getMessage());
+                throw new CliException(ExitCode.LOCAL_IO, "cannot write " + outputName + ": " + e.getMessage());
             }
             note.accept("the body changed on the server and started again; " + outputName
                     + " is written again from its start");
@@ -98,7 +98,7 @@ final class FollowedBody {
     }
 
     private CliException changed(RecordInfo r) {
-        return new CliException(ExitCodes.FAILED, "the body of " + r.url() + " changed on the server and started"
+        return new CliException(ExitCode.FAILED, "the body of " + r.url() + " changed on the server and started"
                 + " again after " + copied + " bytes were written; the output is incomplete"
                 + " (run match again, or use -o FILE, which starts the file again)");
     }

@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.HumanFormat;
@@ -25,7 +25,7 @@ final class ListCommand extends ClientCommand {
         List<Registration> regs = client().call(new Request.ListFetches(all));
         if (json()) {
             printJson(regs);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         if (long_) {
             TextTable table = new TextTable("ID", "STATE", "PROGRESS", "SIZE", "TITLE")
@@ -45,6 +45,6 @@ final class ListCommand extends ClientCommand {
             }
         }
         out().flush();
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 }

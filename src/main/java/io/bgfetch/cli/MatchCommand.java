@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.HumanFormat;
@@ -67,7 +67,7 @@ final class MatchCommand extends ClientCommand {
         RecordInfo r = client().call(new Request.Match(id, url, ignoreSearch));
         if (json()) {
             printJson(r);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         if (r.isFailed()) {
             throw noBody(r, "it failed" + (r.error().isEmpty() ? "" : ": " + r.error()));
@@ -79,17 +79,17 @@ final class MatchCommand extends ClientCommand {
             RecordInfo done = r.isDone() ? r : follow(null);
             out().println(done.path());
             out().flush();
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         writeBody(r);
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     private int matchAll() {
         List<RecordInfo> records = client().call(new Request.Records(id));
         if (json()) {
             printJson(records);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         TextTable table = new TextTable("URL", "STATE", "STATUS", "SIZE").align(2, TextTable.Align.RIGHT)
                 .align(3, TextTable.Align.RIGHT);
@@ -99,7 +99,7 @@ final class MatchCommand extends ClientCommand {
         }
         out().print(table.render());
         out().flush();
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     /** Copies the body to stdout or -o; while it arrives, copies each newly readable part. */
@@ -120,7 +120,7 @@ final class MatchCommand extends ClientCommand {
                 stdout.flush();
             }
         } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_IO, "cannot write " + (output != null ? output : "to stdout") + ": " + e.getMessage());
+            throw new CliException(ExitCode.LOCAL_IO, "cannot write " + (output != null ? output : "to stdout") + ": " + e.getMessage());
         }
     }
 
@@ -174,6 +174,6 @@ final class MatchCommand extends ClientCommand {
     }
 
     private CliException noBody(RecordInfo r, String why) {
-        return new CliException(ExitCodes.NOT_FOUND, "no body for " + (r == null ? url : r.url()) + ": " + why);
+        return new CliException(ExitCode.NOT_FOUND, "no body for " + (r == null ? url : r.url()) + ": " + why);
     }
 }

@@ -1,6 +1,6 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Request;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -24,6 +24,6 @@ final class RmCommand extends ClientCommand {
             }
             out().flush();
         }
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 }

@@ -1,7 +1,7 @@
 package io.bgfetch.cli;
 
 import io.bgfetch.cli.ProgressOption.Mode;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.tui.ProgressDisplay;
@@ -34,7 +34,7 @@ final class StatusCommand extends ClientCommand {
         List<Registration> regs = client().call(new Request.Status(ids));
         if (json()) {
             printJson(ids.size() == 1 ? regs.get(0) : regs);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         for (Registration r : regs) {
             out().println(ProgressDisplay.plainLine(r));
@@ -43,7 +43,7 @@ final class StatusCommand extends ClientCommand {
             }
         }
         out().flush();
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     private int watch() {
@@ -56,7 +56,7 @@ final class StatusCommand extends ClientCommand {
         } else {
             waiter.follow(ids, stateChanges(), 500, null);
         }
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     /** In a pipe: a plain line on stdout each time a fetch changes state. */

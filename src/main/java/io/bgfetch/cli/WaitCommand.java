@@ -2,7 +2,7 @@ package io.bgfetch.cli;
 
 import io.bgfetch.cli.ProgressOption.Mode;
 import io.bgfetch.cli.options.DurationConverter;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Registration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +49,10 @@ final class WaitCommand extends ClientCommand {
         if (outcome.timedOut()) {
             note("timed out after " + timeoutText() + " waiting for " + names(outcome.running())
                     + " (still running in the background)");
-            return ExitCodes.FAILED;
+            return ExitCode.FAILED.code();
         }
         if (failed.isEmpty()) {
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         int total = outcome.last().size();
         if (total > 1) {
@@ -60,7 +60,7 @@ final class WaitCommand extends ClientCommand {
             note(failed.size() + " of " + total + " fetches failed (" + names(failed) + ")"
                     + (succeeded.isEmpty() ? "" : "; succeeded: " + names(succeeded)));
         }
-        return ExitCodes.FAILED;
+        return ExitCode.FAILED.code();
     }
 
     private String timeoutText() {

@@ -2,7 +2,7 @@ package io.bgfetch.client;
 
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.home.Ownership;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.WireCodec;
@@ -47,13 +47,13 @@ final class Connection implements AutoCloseable {
             WireCodec.Hello hello = c.codec.readHello();
             if (!hello.compatible()) {
                 c.close();
-                throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "the running daemon (version "
+                throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE, "the running daemon (version "
                         + hello.version() + ", protocol " + hello.protocol() + ") does not speak protocol "
                         + WireCodec.PROTOCOL + "; stop it with 'bgfetch daemon stop'");
             }
         } catch (IOException e) {
             c.close();
-            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
+            throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE,
                     "the daemon at " + socket + " refused the connection or closed it", e);
         }
         return c;
@@ -71,7 +71,7 @@ final class Connection implements AutoCloseable {
             }
             Ownership.requireOwner(socket, "the socket");
         } catch (Ownership.UnsafePathException e) {
-            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "will not connect to the daemon: "
+            throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE, "will not connect to the daemon: "
                     + e.getMessage(), e);
         }
     }
@@ -80,7 +80,7 @@ final class Connection implements AutoCloseable {
         try {
             codec.writeRequest(request);
         } catch (LineLimit.TooLong e) {
-            throw new DaemonException(ExitCodes.USAGE, String.format("the request is too large for the daemon"
+            throw new DaemonException(ExitCode.USAGE, String.format("the request is too large for the daemon"
                     + " (%.1f MiB, at most %d MiB): split the URLs into several fetches",
                     e.bytes / 1048576.0, WireCodec.MAX_REQUEST_BYTES >> 20));
         }

@@ -1,7 +1,7 @@
 package io.bgfetch.client;
 
 import io.bgfetch.home.BgfetchHome;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.Request;
 import java.io.IOException;
@@ -56,7 +56,7 @@ public final class DaemonClient {
             while (true) {
                 Reply reply = c.receive();
                 if (!reply.ok()) {
-                    throw new DaemonException(reply.exitCode(), reply.error());
+                    throw new DaemonException(ExitCode.of(reply.exitCode()), reply.error());
                 }
                 if (!onData.test(decode(request, reply)) || reply.last()) {
                     return;
@@ -72,7 +72,7 @@ public final class DaemonClient {
             c.send(request);
             Reply reply = c.receive();
             if (!reply.ok()) {
-                throw new DaemonException(reply.exitCode(), reply.error());
+                throw new DaemonException(ExitCode.of(reply.exitCode()), reply.error());
             }
             return decode(request, reply);
         } catch (IOException e) {
@@ -84,12 +84,12 @@ public final class DaemonClient {
         try {
             return request.replyType().decode(reply.data());
         } catch (IOException e) {
-            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "unreadable reply from the daemon: " + e.getMessage(), e);
+            throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE, "unreadable reply from the daemon: " + e.getMessage(), e);
         }
     }
 
     private DaemonException lost(IOException e) {
-        return new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
+        return new DaemonException(ExitCode.DAEMON_UNAVAILABLE,
                 "lost the connection to the daemon (" + e.getMessage() + "); see " + home.logFile(), e);
     }
 }

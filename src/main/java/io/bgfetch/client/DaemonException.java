@@ -1,23 +1,25 @@
 package io.bgfetch.client;
 
+import io.bgfetch.protocol.ExitCode;
+
 /**
  * A request that did not succeed, with the CLI exit code it maps to: a failed reply from the
  * daemon (its exit code), or no daemon to talk to ({@code 5}).
  */
 public final class DaemonException extends RuntimeException {
-    private final int exitCode;
+    private final ExitCode exitCode;
 
-    public DaemonException(int exitCode, String message) {
+    public DaemonException(ExitCode exitCode, String message) {
         super(message);
         this.exitCode = exitCode;
     }
 
-    public DaemonException(int exitCode, String message, Throwable cause) {
+    public DaemonException(ExitCode exitCode, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
     }
 
-    public int exitCode() {
+    public ExitCode exitCode() {
         return exitCode;
     }
 }

@@ -3,7 +3,7 @@ package io.bgfetch.client;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -62,7 +62,7 @@ final class DaemonStarter {
                 }
             }
         } catch (IOException e) {
-            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE,
+            throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE,
                     "cannot start the daemon in " + home.root() + ": " + FileProblem.describe(e), e);
         }
     }
@@ -145,7 +145,7 @@ final class DaemonStarter {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DaemonException(ExitCodes.DAEMON_UNAVAILABLE, "interrupted while starting the daemon");
+            throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE, "interrupted while starting the daemon");
         }
     }
 }

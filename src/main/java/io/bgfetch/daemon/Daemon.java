@@ -3,7 +3,7 @@ package io.bgfetch.daemon;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.RecordRow;
@@ -57,7 +57,7 @@ public final class Daemon {
             d.lock = DaemonLock.tryAcquire(home.daemonLock());
             if (d.lock == null) {
                 System.err.println("bgfetch: a daemon is already running for " + home.root());
-                return ExitCodes.CONFLICT;
+                return ExitCode.CONFLICT.code();
             }
             d.start();
         } catch (Throwable e) {
@@ -66,7 +66,7 @@ public final class Daemon {
             Log.error("cannot start", e);
             System.err.println("bgfetch: the daemon cannot start: " + FileProblem.describe(e));
             d.stop();
-            return ExitCodes.DAEMON_UNAVAILABLE;
+            return ExitCode.DAEMON_UNAVAILABLE.code();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "bgfetch-shutdown"));
         try {
@@ -75,7 +75,7 @@ public final class Daemon {
             Thread.currentThread().interrupt();
         }
         d.stop();
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 
     /**
@@ -145,7 +145,7 @@ public final class Daemon {
     private void reserveStoredBodies(StorageBudget budget) {
         for (FetchRow f : store.list(true)) {
             for (RecordRow r : store.records(f.key())) {
-                if (!"failed".equals(r.state()) && r.size() > 0) {
+                if (!r.isFailed() && r.size() > 0) {
                     try {
                         budget.reserve(f.key(), r.idx(), r.size());
                     } catch (TransferFailure.Permanent overQuota) {

@@ -128,7 +128,7 @@ final class Recheck {
      */
     static long keep(DaemonContext ctx, RecordRow r) {
         PreviousResponse p = r.previous();
-        ctx.store().keepPrevious(r.fetchKey(), r.idx(), p);
+        ctx.store().states().keepPrevious(r.fetchKey(), r.idx(), p);
         try {
             ctx.budget().reserve(r.fetchKey(), r.idx(), p.size());
         } catch (TransferFailure.Permanent alreadyStored) {

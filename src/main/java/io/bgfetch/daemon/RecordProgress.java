@@ -18,56 +18,43 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Persists one record's transfer as it goes and feeds the fetch's live counters: the
- * daemon's side of {@link TransferListener}. The store's power-loss rules (see the store's
- * package documentation) decide which of these commits are forced.
+ * Persists one record's transfer as it goes and feeds its live view: the daemon's side of
+ * {@link TransferListener}. While the record sleeps before a retry it lends its transfer slot.
+ * The store's power-loss rules (its package documentation) decide which commits are forced.
  */
 final class RecordProgress implements TransferListener {
-    /**
-     * What a reader of the body may rely on, swapped as one: the body's generation and its live
-     * segments. A snapshot never pairs one generation with another generation's bytes.
-     */
-    record Live(long generation, List<Segment> plan) {
-    }
-
-    private final FetchRun run;
+    private final RecordView view;
+    private final TransferQueue.Slot slot;
+    private final ChangeSignal changes;
     private final FetchStore store;
     private final StorageBudget budget;
     private final long key;
     private final int index;
-    /** Body bytes received for this record, counted into the fetch's total. */
-    private final AtomicLong received;
-    /** This record's own rate, for the per-transfer lines of progress displays. */
-    private final RateMeter rate = new RateMeter();
-    private volatile Live live;
-    private final Instant retryWindowStart;
     /** The quota's count of a body without a length, or null (a known length was claimed whole, or no quota). */
     private volatile StorageBudget.Streamed streamed;
+    private final List<Segment> storedPlan;
+    private final Instant retryWindowStart;
 
-    RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index, List<Segment> storedPlan) {
-        this(run, store, budget, key, index, storedPlan, 0, null);
-    }
-
-    private RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index,
-                           List<Segment> storedPlan, long generation, Instant retryWindowStart) {
-        this.run = run;
-        this.store = store;
-        this.budget = budget;
-        this.key = key;
-        this.index = index;
-        this.live = new Live(generation, storedPlan);
-        this.retryWindowStart = retryWindowStart;
-        this.received = new AtomicLong(storedPlan.stream().mapToLong(Segment::written).sum());
+    /** The record's transfer as stored: its segments with their checksums, its generation and retry window. */
+    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r) {
+        this.view = view;
+        this.slot = slot;
+        this.changes = ctx.changes();
+        this.store = ctx.store();
+        this.budget = ctx.budget();
+        this.key = r.fetchKey();
+        this.index = view.index();
+        this.storedPlan = storedPlan(store, key, index);
+        this.retryWindowStart = store.failingSince(key, index);
         this.streamed = streamedIfUnknownLength(storedPlan);
+        view.started(storedPlan, r.generation());
     }
 
-    /** The record's transfer as stored: its segments with their checksums, generation and retry window. */
-    static RecordProgress load(FetchRun run, FetchStore store, StorageBudget budget, RecordRow r) {
-        return new RecordProgress(run, store, budget, r.fetchKey(), r.idx(), storedPlan(store, r.fetchKey(), r.idx()),
-                r.generation(), store.failingSince(r.fetchKey(), r.idx()));
+    /** The plan the transfer starts from (the same segments the live view follows). */
+    List<Segment> storedPlan() {
+        return storedPlan;
     }
 
     /**
@@ -100,29 +87,6 @@ final class RecordProgress implements TransferListener {
         return unknownLength ? budget.streamed(key, index) : null;
     }
 
-    /** The live segments, for snapshots and for readers following the body. */
-    List<Segment> plan() {
-        return live.plan();
-    }
-
-    /** The body's generation and segments, read together. */
-    Live live() {
-        return live;
-    }
-
-    /** Body bytes of this record received so far (before they are durable). */
-    long received() {
-        return received.get();
-    }
-
-    void sampleRate() {
-        rate.sample(received.get());
-    }
-
-    long bytesPerSecond() {
-        return rate.bytesPerSecond();
-    }
-
     @Override
     public void headReceived(ResponseHead head) throws TransferFailure.Permanent {
         budget.reserve(key, index, head.size());
@@ -146,23 +110,22 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void planned(List<Segment> newPlan) {
-        run.addDownloaded(-received.getAndSet(0));
         List<SegmentRow> rows = new ArrayList<>();
         for (Segment s : newPlan) {
             rows.add(new SegmentRow(s.index(), s.start(), s.end(), 0, 0, s.blockBytes()));
         }
         long generation = store.startBody(key, index, rows); // forced: before the new body's first byte
-        live = new Live(generation, newPlan);
+        view.replan(newPlan, generation);
         streamed = streamedIfUnknownLength(newPlan);
+        changes.changed();
     }
 
     @Override
     public void bytesArrived(int n) throws TransferFailure.Permanent {
-        long total = received.addAndGet(n);
-        run.addDownloaded(n);
+        view.arrived(n);
         StorageBudget.Streamed s = streamed;
         if (s != null) {
-            s.arrived(total); // cheap: a compare, and the budget's lock once per step
+            s.arrived(view.bytes()); // cheap: a compare, and the budget's lock once per step
         }
     }
 
@@ -193,9 +156,7 @@ final class RecordProgress implements TransferListener {
         } catch (StoreException e) {
             throw cannotRecord(e);
         }
-        long lost = segment.written() - bytes;
-        received.addAndGet(-lost);
-        run.addDownloaded(-lost);
+        view.lost(segment.written() - bytes);
     }
 
     private static TransferFailure.Permanent cannotRecord(StoreException e) {
@@ -206,9 +167,8 @@ final class RecordProgress implements TransferListener {
     @Override
     public void restarted(String reason) {
         Log.info("fetch " + key + " record " + index + ": starting the body again: " + reason);
-        run.addDownloaded(-received.getAndSet(0));
         store.replaceSegments(key, index, List.of());
-        live = new Live(live.generation(), List.of());
+        view.replan(List.of(), view.generation());
         streamed = null;
     }
 
@@ -229,17 +189,24 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void waiting(String reason, Instant nextAttempt) {
-        run.recordWaiting(index, reason, nextAttempt);
+        view.waiting(reason, nextAttempt);
+        slot.lend();
+        changes.changed();
     }
 
+    /**
+     * An attempt starts: after a wait, the record first takes a slot back (waiting for one,
+     * still shown as waiting). Without one the fetch is stopping, and the attempt ends at once.
+     */
     @Override
     public void attempting() {
-        run.recordAttempting(index);
+        slot.reclaim();
+        view.attempting();
     }
 
     @Override
     public void uploaded(long bytes) {
-        run.recordUploaded(index, bytes);
+        view.uploaded(bytes);
     }
 
     @Override

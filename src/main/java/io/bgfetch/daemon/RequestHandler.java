@@ -1,7 +1,7 @@
 package io.bgfetch.daemon;
 
 import io.bgfetch.protocol.DaemonInfo;
-import io.bgfetch.protocol.ExitCodes;
+import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.Reply;
@@ -61,7 +61,7 @@ final class RequestHandler implements Request.Handler {
             out.send(Reply.failure(r.exitCode, r.getMessage()));
         } catch (StoreException e) {
             Log.error("database failure answering " + request, e);
-            out.send(Reply.failure(ExitCodes.LOCAL_IO, "the daemon's database failed: " + e.getMessage()));
+            out.send(Reply.failure(ExitCode.LOCAL_IO, "the daemon's database failed: " + e.getMessage()));
         }
     }
 

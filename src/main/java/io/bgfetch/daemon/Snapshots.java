@@ -1,6 +1,9 @@
 package io.bgfetch.daemon;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.RecordState;
+import io.bgfetch.lifecycle.WireName;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.store.FetchRow;
@@ -18,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the contract's JSON views from stored rows and, for running fetches, live numbers. */
+/**
+ * Builds the contract's JSON views from stored rows and, for running fetches, their records'
+ * live view: the one place where states become the contract's words.
+ */
 final class Snapshots {
     private final FetchStore store;
     private final BodyPaths paths;
@@ -28,32 +34,33 @@ final class Snapshots {
         this.paths = paths;
     }
 
-    Registration registration(FetchRow f, FetchRun liveRun) {
-        // A stored result wins: the run may linger a moment after storing it (hooks, clean-up).
-        FetchRun run = f.isDone() ? null : liveRun;
+    /** @param liveRecords the live view of the fetch's run, or null when none runs */
+    Registration registration(FetchRow f, LiveRecords liveRecords) {
+        // A stored paused or done wins: the run may linger a moment after storing it (hooks, clean-up).
+        LiveRecords live = f.state() == FetchState.QUEUED || f.state() == FetchState.ACTIVE ? liveRecords : null;
         List<RecordRow> records = store.records(f.key());
         int completed = (int) records.stream().filter(RecordRow::isDone).count();
-        String state = f.state();
+        FetchState state = f.state();
         long downloaded;
         String message = f.message();
         Instant next = null;
         long rate = 0;
-        if (run != null) {
-            downloaded = run.downloaded();
-            state = run.state();
-            rate = run.bytesPerSecond();
-            if ("waiting".equals(state)) {
-                message = run.waitingMessage();
-                next = run.nextAttempt();
+        if (live != null) {
+            downloaded = live.downloaded();
+            state = live.state();
+            rate = live.bytesPerSecond();
+            if (state == FetchState.WAITING) {
+                message = live.waitingMessage();
+                next = live.nextAttempt();
             }
         } else {
             downloaded = storedBytes(store, records);
         }
-        return new Registration(f.id(), f.title(), state, f.result(), f.failureReason(), downloaded,
-                f.downloadTotal(), run != null ? Math.max(run.uploaded(), f.uploaded()) : f.uploaded(), f.uploadTotal(),
-                records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
+        return new Registration(f.id(), f.title(), state.wire(), WireName.of(f.result()), WireName.of(f.failureReason()),
+                downloaded, f.downloadTotal(), live != null ? Math.max(live.uploaded(), f.uploaded()) : f.uploaded(),
+                f.uploadTotal(), records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
                 next == null ? null : next.toString(), f.options().dest(), rate, expectedTotal(f, records),
-                transfers(records, run));
+                transfers(records, live));
     }
 
     /**
@@ -68,7 +75,7 @@ final class Snapshots {
         }
         long sum = 0;
         for (RecordRow r : records) {
-            if (isFailed(r)) {
+            if (r.isFailed()) {
                 continue;
             }
             if (r.size() < 0 || !hasBodyHead(r)) {
@@ -80,16 +87,16 @@ final class Snapshots {
     }
 
     /** The records being transferred now, with their own bytes and rate. */
-    private static List<Registration.Transfer> transfers(List<RecordRow> records, FetchRun run) {
-        if (run == null) {
+    private static List<Registration.Transfer> transfers(List<RecordRow> records, LiveRecords live) {
+        if (live == null) {
             return List.of();
         }
         List<Registration.Transfer> out = new ArrayList<>();
         for (RecordRow r : records) {
-            RecordProgress p = r.isFinished() ? null : run.progressOf(r.idx());
-            if (p != null) {
-                out.add(new Registration.Transfer(r.idx(), r.url(), DestPlacer.nameFor(r), p.received(),
-                        announcedSize(r), p.bytesPerSecond()));
+            RecordView v = live.view(r.idx());
+            if (!r.isFinished() && v.status().isTransferring()) {
+                out.add(new Registration.Transfer(r.idx(), r.url(), DestPlacer.nameFor(r), v.bytes(),
+                        announcedSize(r), v.bytesPerSecond()));
             }
         }
         return out;
@@ -105,10 +112,12 @@ final class Snapshots {
         return hasBodyHead(r) ? Math.max(0, r.size()) : 0;
     }
 
-    RecordInfo record(RecordRow r, FetchRun run) {
-        RecordProgress.Live live = run == null ? null : run.liveBody(r.idx());
-        List<Segment> livePlan = live == null ? null : live.plan();
-        long generation = live == null ? r.generation() : live.generation(); // the one these bytes are of
+    /** @param live the live view of the record's fetch, or null when no run works on it */
+    RecordInfo record(RecordRow r, LiveRecords live) {
+        RecordView view = live == null ? null : live.view(r.idx());
+        RecordView.Body liveBody = view == null ? null : view.liveBody();
+        List<Segment> livePlan = liveBody == null ? null : liveBody.plan();
+        long generation = liveBody == null ? r.generation() : liveBody.generation(); // the one these bytes are of
         long downloaded;
         long available;
         if (r.isDone()) {
@@ -122,16 +131,16 @@ final class Snapshots {
             downloaded = storedSegmentBytes(segs);
             available = contiguous(segs.stream().map(s -> new long[] {s.start(), s.done(), s.end()}).toList());
         }
-        String state = r.state();
+        RecordState state = r.state();
         if (!r.isFinished()) {
-            state = run != null && run.isRunning(r.idx()) ? "active" : "pending";
+            state = view != null && view.status().isTransferring() ? RecordState.ACTIVE : RecordState.PENDING;
         }
         Path body = paths.body(r.fetchKey(), r.idx());
-        String path = !isFailed(r) && Files.exists(body) ? body.toString() : null;
+        String path = !r.isFailed() && Files.exists(body) ? body.toString() : null;
         // Never negative (the contract): the body's size once done, the announced length while
         // it arrives, 0 when no length is known or there is no body (failed).
-        long size = r.isDone() ? downloaded : isFailed(r) ? 0 : announcedSize(r);
-        return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), size,
+        long size = r.isDone() ? downloaded : r.isFailed() ? 0 : announcedSize(r);
+        return new RecordInfo(r.url(), r.method(), state.wire(), r.status(), headers(r.headersJson()), size,
                 downloaded, path, available, r.statusText(), r.error(), r.destPath(), r.notModified(), generation);
     }
 
@@ -139,13 +148,18 @@ final class Snapshots {
     static long storedBytes(FetchStore store, List<RecordRow> records) {
         long sum = 0;
         for (RecordRow r : records) {
-            if (isFailed(r)) {
-                continue;
-            }
-            long segs = storedSegmentBytes(store.segments(r.fetchKey(), r.idx()));
-            sum += r.isDone() ? Math.max(r.size(), segs) : segs;
+            sum += storedBytes(store, r);
         }
         return sum;
+    }
+
+    /** Bytes stored for one body: all of a complete one, a pending one's checkpoints, none of a failed one. */
+    static long storedBytes(FetchStore store, RecordRow r) {
+        if (r.isFailed()) {
+            return 0;
+        }
+        long segs = storedSegmentBytes(store.segments(r.fetchKey(), r.idx()));
+        return r.isDone() ? Math.max(r.size(), segs) : segs;
     }
 
     private static long storedSegmentBytes(List<SegmentRow> segs) {
@@ -167,10 +181,6 @@ final class Snapshots {
             }
         }
         return cursor;
-    }
-
-    private static boolean isFailed(RecordRow r) {
-        return "failed".equals(r.state());
     }
 
     static Map<String, String> headers(String json) {

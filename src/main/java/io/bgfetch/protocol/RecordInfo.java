@@ -1,5 +1,6 @@
 package io.bgfetch.protocol;
 
+import io.bgfetch.lifecycle.RecordState;
 import java.util.Map;
 
 /**
@@ -42,11 +43,11 @@ public record RecordInfo(
     }
 
     public boolean isDone() {
-        return "done".equals(state);
+        return RecordState.DONE.wire().equals(state);
     }
 
     public boolean isFailed() {
-        return "failed".equals(state);
+        return RecordState.FAILED.wire().equals(state);
     }
 
 }

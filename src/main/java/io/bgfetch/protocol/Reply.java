@@ -17,7 +17,7 @@ public record Reply(boolean ok, boolean last, int exitCode, String error, Object
         return new Reply(true, false, 0, null, data);
     }
 
-    public static Reply failure(int exitCode, String error) {
-        return new Reply(false, true, exitCode, error, null);
+    public static Reply failure(ExitCode exitCode, String error) {
+        return new Reply(false, true, exitCode.code(), error, null);
     }
 }

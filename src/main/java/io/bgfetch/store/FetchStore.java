@@ -1,6 +1,10 @@
 package io.bgfetch.store;
 
 import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.RecordState;
 import io.bgfetch.protocol.RequestSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +28,10 @@ import java.util.Optional;
  * and state commits run with {@code NORMAL}. The rules that make every order of writes safe are
  * in {@code package-info.java} ("Power-loss discipline"). One connection, used under this
  * object's lock: SQLite serialises writers anyway.
+ *
+ * <p>States: every write of a fetch's or a record's state is one of the lifecycle's
+ * {@link io.bgfetch.lifecycle.Transitions moves}, guarded by the states it may start from, and
+ * returns whether it applied; states are text only in the SQL here.
  */
 public final class FetchStore implements AutoCloseable {
     private final Connection db;
@@ -31,6 +39,7 @@ public final class FetchStore implements AutoCloseable {
     private final CommitListener commits;
     /** Whether commits are FULL now (they are NORMAL unless a method asks otherwise). */
     private boolean fullCommits;
+    private final StateWrites states;
 
     /**
      * Told of every commit, under the store's lock, and whether a power loss can undo it. Tests
@@ -46,6 +55,7 @@ public final class FetchStore implements AutoCloseable {
         this.db = db;
         this.file = file;
         this.commits = commits;
+        this.states = new StateWrites(this, db);
     }
 
     public static FetchStore open(Path file) throws IOException {
@@ -125,11 +135,12 @@ public final class FetchStore implements AutoCloseable {
             long key;
             try (PreparedStatement ps = db.prepareStatement("""
                     INSERT INTO fetches (id, state, upload_total, options, created_at)
-                    VALUES (?, 'queued', ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                    VALUES (?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, f.id());
-                ps.setLong(2, f.uploadTotal());
-                ps.setString(3, StoredJson.write(f.options()));
-                ps.setString(4, Instant.now().toString());
+                ps.setString(2, FetchState.QUEUED.wire());
+                ps.setLong(3, f.uploadTotal());
+                ps.setString(4, StoredJson.write(f.options()));
+                ps.setString(5, Instant.now().toString());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -137,7 +148,7 @@ public final class FetchStore implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO records (fetch_key, idx, spec, method, previous) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO records (fetch_key, idx, spec, method, previous, state) VALUES (?, ?, ?, ?, ?, ?)")) {
                 int idx = 0;
                 for (RequestSpec r : f.requests()) {
                     PreviousResponse previous = f.previousOf(idx);
@@ -146,6 +157,7 @@ public final class FetchStore implements AutoCloseable {
                     ps.setString(3, StoredJson.write(r));
                     ps.setString(4, f.options().method());
                     ps.setString(5, previous == null ? null : StoredJson.write(previous));
+                    ps.setString(6, RecordState.PENDING.wire());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -175,29 +187,12 @@ public final class FetchStore implements AutoCloseable {
     /** Every fetch, oldest first; only those not done unless {@code all}. */
     public synchronized List<FetchRow> list(boolean all) {
         return all ? queryFetches("SELECT * FROM fetches ORDER BY key")
-                : queryFetches("SELECT * FROM fetches WHERE state <> 'done' ORDER BY key");
+                : queryFetches("SELECT * FROM fetches WHERE state <> ? ORDER BY key", FetchState.DONE.wire());
     }
 
     /** Finished fetches whose hooks never ran (the daemon died in between). */
     public synchronized List<FetchRow> withPendingHooks() {
         return queryFetches("SELECT * FROM fetches WHERE hooks_pending = 1 ORDER BY key");
-    }
-
-    public synchronized void setState(long key, String state, String message) {
-        update("UPDATE fetches SET state = ?, message = ? WHERE key = ?", state, message, key);
-    }
-
-    /** Stores the result; {@code hooksPending} is set in the same commit so hooks run at least once. */
-    public synchronized void finish(long key, String result, String failureReason, String message) {
-        durableCommits(true);
-        try {
-            update("""
-                UPDATE fetches SET state = 'done', result = ?, failure_reason = ?, message = ?,
-                       finished_at = ?, hooks_pending = 1 WHERE key = ?""",
-                result, failureReason, message, Instant.now().toString(), key);
-        } finally {
-            durableCommits(false);
-        }
     }
 
     public synchronized void hooksDone(long key) {
@@ -221,67 +216,24 @@ public final class FetchStore implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"),
-                            StoredJson.spec(rs.getString("spec")), rs.getString("method"), rs.getString("state"), rs.getInt("status"), rs.getString("status_text"),
-                            rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
-                            rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
+                            StoredJson.spec(rs.getString("spec")), rs.getString("method"),
+                            RecordState.fromWire(rs.getString("state")), rs.getInt("status"), rs.getString("status_text"),
+                            rs.getString("headers"), rs.getLong("size"), rs.getString("etag"), rs.getString("last_modified"),
+                            FailureReason.fromWire(rs.getString("failure_kind")), rs.getString("error"),
                             rs.getInt("integrity_retries"), rs.getString("dest_path"),
                             StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
                             rs.getInt("source"), rs.getLong("generation")));
                 }
             }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
         }
         return rows;
     }
 
-    public synchronized void setRecordState(long key, int idx, String state) {
-        update("UPDATE records SET state = ? WHERE fetch_key = ? AND idx = ?", state, key, idx);
-    }
-
-    /** The record's body is complete: {@code size} is its length on disk (known now even when it was not announced). */
-    public synchronized void completeRecord(long key, int idx, long size) {
-        update("UPDATE records SET state = 'done', size = ? WHERE fetch_key = ? AND idx = ?", size, key, idx);
-    }
-
-    /**
-     * A re-check answered 304: the previous response is the record's again, complete, in one
-     * commit (its body file is already in place).
-     */
-    public synchronized void keepPrevious(long key, int idx, PreviousResponse p) {
-        try {
-            db.setAutoCommit(false);
-            try (PreparedStatement ps = prepare("""
-                    UPDATE records SET state = 'done', not_modified = 1, previous = NULL, status = ?, status_text = ?,
-                           headers = ?, size = ?, etag = ?, last_modified = ?, dest_path = ?
-                    WHERE fetch_key = ? AND idx = ?""", p.status(), p.statusText(), p.headersJson(), p.size(),
-                    p.etag(), p.lastModified(), p.destPath(), key, idx)) {
-                ps.executeUpdate();
-            }
-            try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
-                 PreparedStatement ins = prepare(
-                         "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable) VALUES (?, ?, 0, 0, ?, ?, ?)",
-                         key, idx, p.size(), p.size(), p.size())) {
-                del.executeUpdate();
-                ins.executeUpdate();
-            }
-            commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-        }
-    }
-
     /** Which source (0 the URL, 1.. its mirrors) the record's transfer uses from now on. */
     public synchronized void setSource(long key, int idx, int source) {
         update("UPDATE records SET source = ? WHERE fetch_key = ? AND idx = ?", source, key, idx);
-    }
-
-    public synchronized void failRecord(long key, int idx, String failureKind, String error) {
-        update("UPDATE records SET state = 'failed', failure_kind = ?, error = ? WHERE fetch_key = ? AND idx = ?",
-                failureKind, error, key, idx);
     }
 
     /**
@@ -512,18 +464,26 @@ public final class FetchStore implements AutoCloseable {
                 since == null ? null : since.toEpochMilli(), key, idx);
     }
 
+    // ---- lifecycle (branch lifecycle) ------------------------------------------------------
+
+    /** Every write of a fetch's or a record's state: the lifecycle's guarded moves. */
+    public StateWrites states() {
+        return states;
+    }
+
     // ---- plumbing -----------------------------------------------------------------------------
 
     private List<FetchRow> queryFetches(String sql, Object... args) {
         List<FetchRow> rows = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), rs.getString("state"),
-                        rs.getString("result"), rs.getString("failure_reason"), rs.getString("message"),
+                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), FetchState.fromWire(rs.getString("state")),
+                        FetchResult.fromWire(rs.getString("result")), FailureReason.fromWire(rs.getString("failure_reason")),
+                        rs.getString("message"),
                         rs.getLong("upload_total"), rs.getLong("uploaded"), StoredJson.options(rs.getString("options")),
                         rs.getString("created_at"), rs.getString("finished_at"), rs.getInt("hooks_pending") != 0));
             }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
         }
         return rows;
@@ -540,13 +500,18 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
-    /** Ends the transaction in progress. */
-    private void commit() throws SQLException {
+    /** Ends the transaction in progress (and tells the commit listener). */
+    void commit() throws SQLException {
         db.commit();
+        committed();
+    }
+
+    /** A commit happened (a transaction's, or a statement's in autocommit mode). */
+    void committed() {
         commits.committed(fullCommits);
     }
 
-    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    PreparedStatement prepare(String sql, Object... args) throws SQLException {
         PreparedStatement ps = db.prepareStatement(sql);
         for (int i = 0; i < args.length; i++) {
             ps.setObject(i + 1, args[i]);
@@ -555,7 +520,7 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /** FULL makes the next commits survive a power loss once they return; NORMAL is the rest. */
-    private void durableCommits(boolean durable) {
+    void durableCommits(boolean durable) {
         try (Statement st = db.createStatement()) {
             st.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             fullCommits = durable;
@@ -564,7 +529,7 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
-    private void rollback() {
+    void rollback() {
         try {
             db.rollback();
         } catch (SQLException ignored) {
@@ -572,7 +537,7 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
-    private void autoCommit() {
+    void autoCommit() {
         try {
             db.setAutoCommit(true);
         } catch (SQLException ignored) {
@@ -580,7 +545,7 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
-    private static StoreException failed(Exception e) {
+    static StoreException failed(Exception e) {
         return new StoreException("database error: " + e.getMessage(), e);
     }
 

@@ -1,5 +1,6 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.lifecycle.RecordState;
 import io.bgfetch.protocol.RequestSpec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -85,8 +86,8 @@ class DestPlacerTest {
     // ---- place ------------------------------------------------------------------------------
 
     private static RecordRow record(int idx, String url, String outName) {
-        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", "{}", -1,
-                null, null, "", "",
+        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", RecordState.DONE, 200, "OK", "{}", -1,
+                null, null, null, "",
                 0, null);
     }
 
@@ -220,8 +221,8 @@ class DestPlacerTest {
 
     private static RecordRow withDisposition(int idx, String url, String outName, String disposition) {
         String headers = "{\"content-disposition\":" + jsonString(disposition) + "}";
-        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", headers,
-                10, null, null, "", "", 0, null);
+        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", RecordState.DONE, 200, "OK", headers,
+                10, null, null, null, "", 0, null);
     }
 
     private static String jsonString(String s) {
@@ -294,7 +295,7 @@ class DestPlacerTest {
     }
 
     private static RecordRow notModified(int idx, String url, String destPath) {
-        return new RecordRow(KEY, idx, new RequestSpec(url), "GET", "done", 200, "OK", "{}", 10, "\"e\"", null, "", "",
+        return new RecordRow(KEY, idx, new RequestSpec(url), "GET", RecordState.DONE, 200, "OK", "{}", 10, "\"e\"", null, null, "",
                 0, destPath, null, true, 0);
     }
 

@@ -3,6 +3,8 @@ package io.bgfetch.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.RecordState;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.RecordRow;
@@ -51,9 +53,9 @@ class PowerLossTest {
     private InProcessDaemon daemon;
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (daemon != null) {
-            daemon.stop();
+            daemon.close();
         }
         if (server != null) {
             server.close();
@@ -65,7 +67,7 @@ class PowerLossTest {
     }
 
     private void startDaemon() throws Exception {
-        daemon = InProcessDaemon.start(home(), SETTINGS.withDisk(power.disk()),
+        daemon = InProcessDaemon.resume(home(), SETTINGS.withDisk(power.disk()),
                 power.commits(InProcessDaemon.databaseOf(home())));
     }
 
@@ -75,7 +77,7 @@ class PowerLossTest {
         for (ChangingServer.Hold h : holdsToDrop) {
             h.drop();
         }
-        daemon.stop();
+        daemon.close();
         power.restore(InProcessDaemon.databaseOf(home()), survivors);
         startDaemon();
     }
@@ -101,22 +103,22 @@ class PowerLossTest {
     /** Every record that ended done holds exactly {@code sha256}'s bytes; and they all did. */
     private void assertDoneWith(String id, String sha256) throws Exception {
         FetchRow row = awaitDone(id);
-        assertEquals("success", row.result(), () -> row.failureReason() + ": " + row.message());
-        List<RecordRow> records = daemon.records(id);
+        assertEquals(FetchResult.SUCCESS, row.result(), () -> row.failureReason() + ": " + row.message());
+        List<RecordRow> records = daemon.recordRows(id);
         for (RecordRow r : records) {
-            assertEquals("done", r.state());
+            assertEquals(RecordState.DONE, r.state());
             assertEquals(sha256, Sha256.hex(daemon.body(id, r.idx())), "record " + r.idx() + " is not the body served");
         }
     }
 
     private long durableBytes(String id) {
         long key = daemon.row(id).key();
-        return daemon.ctx.store().segments(key, 0).stream().mapToLong(SegmentRow::durable).sum();
+        return daemon.store.segments(key, 0).stream().mapToLong(SegmentRow::durable).sum();
     }
 
     private long recordedBytes(String id) {
         long key = daemon.row(id).key();
-        return daemon.ctx.store().segments(key, 0).stream().mapToLong(SegmentRow::done).sum();
+        return daemon.store.segments(key, 0).stream().mapToLong(SegmentRow::done).sum();
     }
 
     // ---- the tests --------------------------------------------------------------------------------
@@ -128,7 +130,7 @@ class PowerLossTest {
         server = ChangingServer.start(bytes(1024 * KIB + 12_345, seed));
         startDaemon();
         ChangingServer.Hold hold = server.holdAt(400 * KIB);
-        daemon.fetch("mid", options(connections), server.url("/body.bin"));
+        daemon.register("mid", options(connections), server.url("/body.bin"));
         hold.awaitReached(WAIT);
         Poll.until(WAIT, () -> recordedBytes("mid") >= 384 * KIB, "the bytes before the hold to be recorded");
 
@@ -147,7 +149,7 @@ class PowerLossTest {
         ChangingServer.Version v1 = server.current();
         startDaemon();
         ChangingServer.Hold first = server.holdAt(400 * KIB);
-        daemon.fetch("flip", options(1), server.url("/body.bin"));
+        daemon.register("flip", options(1), server.url("/body.bin"));
         first.awaitReached(WAIT);
         Poll.until(WAIT, () -> durableBytes("flip") >= 256 * KIB, "v1's first 256 KiB to be durable");
 
@@ -156,7 +158,7 @@ class PowerLossTest {
         ChangingServer.Hold second = server.holdAt(newBytes).plainOnly();
         first.drop();
         second.awaitReached(WAIT);
-        Poll.until(WAIT, () -> daemon.records("flip").get(0).generation() == 2, "the new body to be planned");
+        Poll.until(WAIT, () -> daemon.recordRows("flip").get(0).generation() == 2, "the new body to be planned");
         if (newBytes > 0) {
             Poll.until(WAIT, () -> recordedBytes("flip") >= newBytes - 64 * KIB, "v2's bytes to be recorded");
         }
@@ -182,7 +184,7 @@ class PowerLossTest {
         FetchOptions post = new FetchOptions(null, null, 0, null, "POST", file.toString(), null, null, null, null,
                 false, false, 1, 1, 0, 60_000, null);
 
-        daemon.fetch("ack", post, server.url("/form"));
+        daemon.register("ack", post, server.url("/form"));
         cutPowerAndRestart(survivors, hold); // the acknowledgement was just sent
 
         assertDoneWith("ack", server.current().sha256());
@@ -196,7 +198,7 @@ class PowerLossTest {
         power = new PowerCut(21);
         server = ChangingServer.start(bytes(500 * KIB, 21));
         startDaemon();
-        daemon.fetch("result", options(2), server.url("/body.bin"));
+        daemon.register("result", options(2), server.url("/body.bin"));
         awaitDone("result");
         int requests = server.requests().size();
 
@@ -214,7 +216,7 @@ class PowerLossTest {
         server = ChangingServer.start(bytes(1024 * KIB, seed));
         startDaemon();
         ChangingServer.Hold hold = server.holdAt(700 * KIB);
-        daemon.fetch("tail", options(1), server.url("/body.bin"));
+        daemon.register("tail", options(1), server.url("/body.bin"));
         hold.awaitReached(WAIT);
         // The first sync comes once 256 KiB are recorded; more follow while blocks complete.
         Poll.until(WAIT, () -> durableBytes("tail") >= 256 * KIB && recordedBytes("tail") >= 640 * KIB,
@@ -226,7 +228,7 @@ class PowerLossTest {
         // what was forced, or some or all of the rest.
         power.cut();
         hold.drop();
-        daemon.stop();
+        daemon.close();
         power.restore(InProcessDaemon.databaseOf(home()), bodies, PowerCut.Survivors.ALL);
         startDaemon();
 

@@ -162,7 +162,8 @@ class WireCodecTest {
         assertFalse(new WireCodec.Hello("bgfetch", WireCodec.PROTOCOL + 1, "0.1.0", 1).compatible());
         assertFalse(new WireCodec.Hello("other", WireCodec.PROTOCOL, "0.1.0", 1).compatible());
         assertFalse(new WireCodec.Hello(null, WireCodec.PROTOCOL, "0.1.0", 1).compatible());
-        assertFalse(reader("{\"hello\":\"bgfetch\",\"protocol\":2,\"version\":\"x\",\"pid\":1}\n").readHello().compatible());
+        assertFalse(reader("{\"hello\":\"bgfetch\",\"protocol\":" + (WireCodec.PROTOCOL + 1)
+                + ",\"version\":\"x\",\"pid\":1}\n").readHello().compatible());
         assertTrue(new WireCodec.Hello("bgfetch", WireCodec.PROTOCOL, "any", 0).compatible(), "versions may differ");
     }
 
@@ -181,7 +182,7 @@ class WireCodecTest {
     @Test
     void failureAndPartialReplies() throws IOException {
         byte[] lines = written(w -> {
-            w.writeReply(Reply.failure(ExitCodes.NOT_FOUND, "no such fetch: x"));
+            w.writeReply(Reply.failure(ExitCode.NOT_FOUND, "no such fetch: x"));
             w.writeReply(Reply.partial(List.of(1, 2)));
         });
         WireCodec r = reader(lines);

@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.RecordState;
+import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.NetworkOptions;
 import io.bgfetch.protocol.RequestSpec;
@@ -75,9 +80,9 @@ class FetchStoreTest {
         assertEquals(key, byId.key());
         assertEquals("podcast-42", byId.id());
         assertEquals("Title podcast-42", byId.title());
-        assertEquals("queued", byId.state());
-        assertEquals("", byId.result());
-        assertEquals("", byId.failureReason());
+        assertEquals(FetchState.QUEUED, byId.state());
+        assertNull(byId.result());
+        assertNull(byId.failureReason());
         assertEquals(78_643_200, byId.downloadTotal());
         assertEquals(options("podcast-42", false), byId.options(), "options survive the JSON column");
         assertNotNull(Instant.parse(byId.createdAt()));
@@ -92,11 +97,11 @@ class FetchStoreTest {
         assertEquals("GET", r0.method());
         assertEquals("ab".repeat(32), r0.sha256());
         assertEquals("first.bin", r0.outName());
-        assertEquals("pending", r0.state());
+        assertEquals(RecordState.PENDING, r0.state());
         assertEquals(0, r0.status());
         assertEquals(-1, r0.size());
         assertEquals("{}", r0.headersJson());
-        assertEquals("", r0.failureKind());
+        assertNull(r0.failureReason());
         assertEquals(0, r0.integrityRetries());
         assertEquals(1, records.get(1).idx());
         assertNull(records.get(1).sha256());
@@ -121,9 +126,9 @@ class FetchStoreTest {
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", false, "https://h/b", "https://h/c")));
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")),
                 "replace never replaces an active fetch");
-        store.setState(key, "active", "");
+        assertTrue(store.states().move(key, FetchMove.START));
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")));
-        store.setState(key, "paused", "");
+        assertTrue(store.states().move(key, FetchMove.PAUSE));
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")));
 
         assertEquals(1, store.list(true).size(), "the rejected fetches left nothing behind");
@@ -134,7 +139,7 @@ class FetchStoreTest {
     void aFinishedIdConflictsWithoutReplaceAndIsReplacedWithIt() throws Exception {
         long oldKey = store.register(fetch("done-once", false, "https://h/old1", "https://h/old2"))[0];
         store.replaceSegments(oldKey, 0, List.of(new SegmentRow(0, 0, 10, 10)));
-        store.finish(oldKey, "success", "", "");
+        store.states().end(oldKey, FetchMove.END, FetchResult.SUCCESS, null, "");
 
         assertThrows(ConflictException.class, () -> store.register(fetch("done-once", false, "https://h/new")));
         assertEquals(oldKey, store.find("done-once").orElseThrow().key(), "still the old one");
@@ -148,7 +153,7 @@ class FetchStoreTest {
         assertEquals(List.of(), store.segments(oldKey, 0));
         FetchRow now = store.find("done-once").orElseThrow();
         assertEquals(keys[0], now.key());
-        assertEquals("queued", now.state());
+        assertEquals(FetchState.QUEUED, now.state());
         assertEquals(List.of("https://h/new"), store.records(keys[0]).stream().map(RecordRow::url).toList());
     }
 
@@ -186,16 +191,15 @@ class FetchStoreTest {
     @Test
     void recordUpdatesRoundTrip() throws Exception {
         long key = store.register(fetch("rec", false, "https://h/a", "https://h/b"))[0];
-        store.setRecordState(key, 0, "active");
         store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\"}", 78_000_000, "\"e1\"",
                 "Wed, 21 Oct 2015 07:28:00 GMT");
         store.countIntegrityRetry(key, 0);
         store.setDestPath(key, 0, "/dest/a");
-        store.failRecord(key, 1, "bad-status", "HTTP 404 Not Found");
+        assertTrue(store.states().failRecord(key, 1, FailureReason.BAD_STATUS, "HTTP 404 Not Found"));
         store.setUploaded(key, 1234);
 
         RecordRow r0 = store.records(key).get(0);
-        assertEquals("active", r0.state());
+        assertEquals(RecordState.PENDING, r0.state());
         assertEquals(200, r0.status());
         assertEquals("OK", r0.statusText());
         assertEquals("{\"content-type\":\"audio/mpeg\"}", r0.headersJson());
@@ -205,8 +209,8 @@ class FetchStoreTest {
         assertEquals(1, r0.integrityRetries());
         assertEquals("/dest/a", r0.destPath());
         RecordRow r1 = store.records(key).get(1);
-        assertEquals("failed", r1.state());
-        assertEquals("bad-status", r1.failureKind());
+        assertEquals(RecordState.FAILED, r1.state());
+        assertEquals(FailureReason.BAD_STATUS, r1.failureReason());
         assertEquals("HTTP 404 Not Found", r1.error());
         assertTrue(r1.isFinished());
         assertFalse(r1.isDone());
@@ -220,13 +224,13 @@ class FetchStoreTest {
         assertEquals(List.of(), store.withPendingHooks());
         assertEquals(2, store.list(false).size());
 
-        store.finish(a, "failure", "bad-status", "HTTP 404");
+        assertTrue(store.states().end(a, FetchMove.END, FetchResult.FAILURE, FailureReason.BAD_STATUS, "HTTP 404"));
 
         FetchRow done = store.find(a).orElseThrow();
-        assertEquals("done", done.state());
+        assertEquals(FetchState.DONE, done.state());
         assertTrue(done.isDone());
-        assertEquals("failure", done.result());
-        assertEquals("bad-status", done.failureReason());
+        assertEquals(FetchResult.FAILURE, done.result());
+        assertEquals(FailureReason.BAD_STATUS, done.failureReason());
         assertEquals("HTTP 404", done.message());
         assertNotNull(Instant.parse(done.finishedAt()));
         assertTrue(done.hooksPending());
@@ -313,7 +317,7 @@ class FetchStoreTest {
         List<RecordRow> records = store.records(7);
         assertEquals(new RequestSpec("https://h/a.bin", "cd".repeat(32), "a.bin", null), records.get(0).spec());
         assertEquals(new RequestSpec("https://h/b.bin"), records.get(1).spec());
-        assertEquals("done", records.get(0).state());
+        assertEquals(RecordState.DONE, records.get(0).state());
         assertEquals(10, records.get(0).size());
     }
 
@@ -365,9 +369,9 @@ class FetchStoreTest {
     void aCompleteRecordStoresTheSizeOfItsBody() throws Exception {
         long key = store.register(fetch("sizes", false, "https://h/chunked"))[0];
         store.saveHead(key, 0, 200, "OK", "{}", -1, null, null);
-        store.completeRecord(key, 0, 12_345);
+        assertTrue(store.states().completeRecord(key, 0, 12_345));
         RecordRow r = store.records(key).get(0);
-        assertEquals("done", r.state());
+        assertEquals(RecordState.DONE, r.state());
         assertEquals(12_345, r.size(), "a length not announced is known once the body is complete");
     }
 
@@ -403,10 +407,10 @@ class FetchStoreTest {
                 0, List.of(prev)))[0];
         store.saveHead(key, 0, 503, "Service Unavailable", "{}", 19, null, null);
 
-        store.keepPrevious(key, 0, prev);
+        assertTrue(store.states().keepPrevious(key, 0, prev));
 
         RecordRow r = store.records(key).get(0);
-        assertEquals("done", r.state());
+        assertEquals(RecordState.DONE, r.state());
         assertTrue(r.notModified());
         assertNull(r.previous());
         assertEquals(200, r.status());
@@ -505,8 +509,10 @@ class FetchStoreTest {
         store.durable(key, 0, new int[] {0}, new long[] {16}, true);
         store.durable(key, 0, new int[] {0}, new long[] {16}, false);
         store.setFailingSince(key, 0, Instant.now());
-        store.finish(key, "success", "", "");
-        assertEquals(List.of(true, false, true, false, false, true), commits);
+        store.states().move(key, FetchMove.START);
+        store.states().end(key, FetchMove.END, FetchResult.SUCCESS, null, "");
+        assertEquals(List.of(true, false, true, false, false, false, true), commits,
+                "forced: the registration, the new body, the durable mark on the cadence, the result");
     }
 
     @Test
