@@ -112,8 +112,8 @@ public final class StateWrites {
                 return false;
             }
             exec("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
-            exec("INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, 0, 0, ?, ?)",
-                    key, idx, p.size(), p.size());
+            exec("INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable) VALUES (?, ?, 0, 0, ?, ?, ?)",
+                    key, idx, p.size(), p.size(), p.size()); // a complete body, fsynced when it was first stored
             return true;
         });
     }
