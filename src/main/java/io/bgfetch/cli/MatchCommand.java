@@ -30,7 +30,10 @@ import picocli.CommandLine.Parameters;
         description = {
             "Read a stored response: with a URL, write that record's body to stdout (or -o FILE), following it "
                 + "while it is still arriving; without one (or with --all), list every record of the fetch.",
-            "A record with no body to give (failed, aborted, or still arriving with --no-wait) exits 3 with nothing on stdout."
+            "A record with no body to give (failed, aborted, or still arriving with --no-wait) exits 3 with nothing on stdout.",
+            "If a body being followed starts again from zero on the server (a new version), -o FILE is written again "
+                + "from the start; on stdout, which cannot take bytes back, match stops and exits 1 rather than write "
+                + "two versions spliced."
         })
 final class MatchCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The fetch.")
@@ -106,45 +109,36 @@ final class MatchCommand extends ClientCommand {
 
     /** Copies the body to stdout or -o; while it arrives, copies each newly readable part. */
     private void writeBody(RecordInfo first) {
-        try (OutputStream sink = output != null ? Files.newOutputStream(output) : new FileOutputStream(FileDescriptor.out);
-             WritableByteChannel target = Channels.newChannel(sink)) {
+        try (FileChannel file = output == null ? null : FileChannel.open(output, StandardOpenOption.CREATE,
+                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream stdout = output == null ? new FileOutputStream(FileDescriptor.out) : null) {
+            WritableByteChannel target = file != null ? file : Channels.newChannel(stdout);
             if (first.isDone()) {
                 printHeaders(first);
                 copy(currentPath(first), 0, first.downloaded(), target);
             } else {
-                follow(target);
+                follow(new FollowedBody(file, target, output != null ? output.toString() : "stdout",
+                        () -> client().call(new Request.Match(id, url, ignoreSearch)), this::currentPath,
+                        this::printHeaders, this::note));
             }
-            sink.flush();
+            if (stdout != null) {
+                stdout.flush();
+            }
         } catch (IOException e) {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write " + (output != null ? output : "to stdout") + ": " + e.getMessage());
         }
     }
 
     /**
-     * Follows a record until it ends, copying what becomes readable to {@code target} when
-     * given. Returns the final record; a failure is exit 3.
+     * Follows a record until it ends, handing each snapshot to {@code body} when given (which
+     * copies what became readable, and never a splice). Returns the final record; a failure is exit 3.
      */
-    private RecordInfo follow(WritableByteChannel target) {
-        long[] copied = {0};
-        boolean[] headersShown = {false};
+    private RecordInfo follow(FollowedBody body) {
         RecordInfo[] last = new RecordInfo[1];
         client().stream(new Request.Follow(id, url, ignoreSearch), r -> {
             last[0] = r;
-            if (!headersShown[0] && r.status() != 0 && target != null) {
-                printHeaders(r);
-                headersShown[0] = true;
-            }
-            if (target != null && r.path() != null && !r.isFailed()) {
-                long readable = r.isDone() ? r.downloaded() : r.available();
-                if (readable < copied[0]) {
-                    throw new CliException(ExitCode.FAILED, "the body changed on the server and started again; run match again");
-                }
-                try {
-                    copy(currentPath(r), copied[0], readable - copied[0], target);
-                } catch (IOException e) {
-                    throw new CliException(ExitCode.LOCAL_IO, "cannot write the body: " + e.getMessage());
-                }
-                copied[0] = readable;
+            if (body != null) {
+                body.accept(r);
             }
             return true;
         });

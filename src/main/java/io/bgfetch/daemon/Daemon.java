@@ -145,7 +145,7 @@ public final class Daemon {
     private void reserveStoredBodies(StorageBudget budget) {
         for (FetchRow f : store.list(true)) {
             for (RecordRow r : store.records(f.key())) {
-                if (!"failed".equals(r.state()) && r.size() > 0 && !r.isPlaced()) { // placed files are the user's
+                if (!r.isFailed() && r.size() > 0 && !r.isPlaced()) { // placed files are the user's
                     try {
                         budget.reserve(f.key(), r.idx(), r.size());
                     } catch (TransferFailure.Permanent overQuota) {

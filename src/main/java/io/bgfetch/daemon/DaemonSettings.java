@@ -15,7 +15,10 @@ import java.util.Map;
  * <li>{@code BGFETCH_BACKOFF_BASE}, {@code BGFETCH_BACKOFF_MAX}: retry delays (1s, 5m)</li>
  * <li>{@code BGFETCH_STALL_TIMEOUT}: no body byte for this long drops the connection (30s)</li>
  * <li>{@code BGFETCH_CONNECT_TIMEOUT}: TCP connect timeout (30s)</li>
- * <li>{@code BGFETCH_CHECKPOINT_BYTES}: progress is fsynced and recorded at least this often per connection (4MiB)</li>
+ * <li>{@code BGFETCH_CHECKPOINT_BYTES}: progress is recorded, with the block's CRC32C, at least this often per
+ *     connection (4MiB; at least 64KiB): what a killed daemon downloads again</li>
+ * <li>{@code BGFETCH_SYNC_INTERVAL}, {@code BGFETCH_SYNC_BYTES}: a body's written bytes are fsynced at least
+ *     this often, or after this many bytes of it (5s, 256MiB): what a power loss makes it download again</li>
  * <li>{@code BGFETCH_QUOTA}: the most body bytes the store may hold (unlimited)</li>
  * <li>{@code BGFETCH_MAX_TRANSFERS}: the most records transferred at once over all fetches; the
  *     others wait their turn, shared fairly between fetches (16)</li>
@@ -33,8 +36,11 @@ record DaemonSettings(TransferSettings transfer, long quotaBytes, int maxTransfe
                 duration(env, "BGFETCH_BACKOFF_MAX", d.backoffMax()),
                 duration(env, "BGFETCH_STALL_TIMEOUT", d.stallTimeout()),
                 duration(env, "BGFETCH_CONNECT_TIMEOUT", d.connectTimeout()),
-                Math.max(64 << 10, size(env, "BGFETCH_CHECKPOINT_BYTES", d.checkpointBytes())),
-                d.bufferBytes());
+                Math.min(1L << 30, Math.max(64 << 10, size(env, "BGFETCH_CHECKPOINT_BYTES", d.checkpointBytes()))),
+                d.bufferBytes(),
+                duration(env, "BGFETCH_SYNC_INTERVAL", d.syncInterval()),
+                Math.max(64 << 10, size(env, "BGFETCH_SYNC_BYTES", d.syncBytes())),
+                d.disk());
         return new DaemonSettings(transfer, size(env, "BGFETCH_QUOTA", 0),
                 count(env, "BGFETCH_MAX_TRANSFERS", DEFAULT_MAX_TRANSFERS));
     }

@@ -1,33 +1,19 @@
 package io.bgfetch.daemon;
 
-import io.bgfetch.protocol.FetchOptions;
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.store.FetchRow;
-import io.bgfetch.store.PreviousResponse;
 import io.bgfetch.store.RecordRow;
-import io.bgfetch.store.SegmentRow;
 import io.bgfetch.store.StoreException;
 import io.bgfetch.transfer.Cancellation;
-import io.bgfetch.transfer.DownloadRequest;
-import io.bgfetch.transfer.FailureKind;
-import io.bgfetch.transfer.Outcome;
 import io.bgfetch.transfer.RateLimiter;
-import io.bgfetch.transfer.RecordDownload;
-import io.bgfetch.transfer.ResponseHead;
-import io.bgfetch.transfer.Segment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -36,40 +22,39 @@ import java.util.function.Consumer;
  * {@link TransferQueue} (which runs at most {@code --jobs} of them at once), and when they have
  * all ended (or the fetch was told to stop) hands the ending to {@link FetchEnding}.
  * It has no thread of its own: it is driven by its records ending, and its ending runs on the
- * scheduler's small endings executor. It also holds the fetch's live numbers (bytes, rate,
- * waiting state) for snapshots.
+ * scheduler's small endings executor. Its records' live state is its {@link LiveRecords}.
+ *
+ * <p>While a run is registered with the {@link Scheduler}, only the run moves its fetch's stored
+ * state: it begins with the guarded {@code START} (a fetch paused or aborted meanwhile does not
+ * run) and ends with one ending, decided once under its lock: its records' own conclusion, or
+ * the stop that came first (an abort overrides any other). The ending waits until no record is
+ * queued or running: a record that fails or throws cancels its siblings, and nothing is cleaned
+ * up before every one of them has returned.
  */
 final class FetchRun {
-    /** The first record failure decides the fetch's failureReason. */
-    record Failure(String reason, String message) {
-    }
-
     private final DaemonContext ctx;
     private final FetchRow fetch;
     private final TransferQueue.Lane lane;
     private final Executor endings;
     private final Consumer<FetchRun> onEnd;
     private final Cancellation cancel = new Cancellation();
-    private final RateLimiter limiter;
-    private final AtomicLong downloaded = new AtomicLong();
-    private final Map<Integer, Long> uploadedByRecord = new ConcurrentHashMap<>();
-    private final Map<Integer, RecordProgress> live = new ConcurrentHashMap<>();
-    private final Set<Integer> running = ConcurrentHashMap.newKeySet();
-    private final Map<Integer, String> waiting = new ConcurrentHashMap<>();
-    private final Map<Integer, TransferQueue.Slot> slots = new ConcurrentHashMap<>();
-    private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private final RateMeter rate = new RateMeter();
+    private final RecordTask records;
+    private final AtomicReference<RecordTask.Failure> firstFailure = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
-    private volatile Instant nextAttempt;
-    private StopReason stopReason;
-    private String stopMessage = "";
-    private boolean concluding;
-    // The run's life, guarded by this: records queued or running, and whether the end is on its way.
+    /** The records' live view; null until the run began (and for a run that may not start). */
+    private volatile LiveRecords live;
+    // The run's life, guarded by this: records queued or running, and how it ends.
     private boolean begun;
+    private boolean started;
     private int outstanding;
     private boolean endScheduled;
+    private boolean concluding;
     private Throwable fatal;
+    private StopReason stopReason;
+    private String stopMessage = "";
+    // How it ended, set once by the ending before ended counts down.
+    private volatile StopReason endedBy;
+    private volatile boolean endStored;
 
     FetchRun(DaemonContext ctx, FetchRow fetch, TransferQueue transfers, Executor endings, Consumer<FetchRun> onEnd) {
         this.ctx = ctx;
@@ -77,7 +62,7 @@ final class FetchRun {
         this.lane = transfers.lane(fetch.options().jobs());
         this.endings = endings;
         this.onEnd = onEnd;
-        this.limiter = new RateLimiter(fetch.options().limitRate());
+        this.records = new RecordTask(ctx, fetch, new RateLimiter(fetch.options().limitRate()), cancel);
     }
 
     long key() {
@@ -85,21 +70,32 @@ final class FetchRun {
     }
 
     /**
-     * Queues every unfinished record and returns; the fetch then moves on as its records end.
-     * A run told to stop before this queues nothing and ends at once.
+     * Moves the fetch to active and queues every unfinished record, then returns; the fetch
+     * moves on as its records end. A fetch that may not start (paused, aborted or gone since the
+     * run was asked for) or a run told to stop first queues nothing and ends at once.
      */
     void begin() {
         List<RecordRow> todo = List.of();
+        boolean mayRun = false;
         Throwable failure = null;
         try {
-            List<RecordRow> records = ctx.store().records(fetch.key());
-            downloaded.set(Snapshots.storedBytes(ctx.store().tallies(fetch.key())));
-            todo = records.stream().filter(r -> !r.isFinished()).toList();
+            mayRun = ctx.store().states().move(fetch.key(), FetchMove.START);
+            if (mayRun) {
+                List<RecordRow> rows = ctx.store().records(fetch.key());
+                // one query for every record's stored bytes (a fetch may have 10,000 records)
+                Map<Integer, Long> stored = new HashMap<>();
+                ctx.store().tallies(fetch.key()).forEach(t -> stored.put(t.idx(), t.bytesStored()));
+                live = new LiveRecords(rows, r -> stored.getOrDefault(r.idx(), 0L), lane::queued, this::checkTotal);
+                todo = rows.stream().filter(r -> !r.isFinished()).toList();
+            } else {
+                Log.info("fetch " + fetch.key() + " is not to run (paused or ended meanwhile)");
+            }
         } catch (RuntimeException e) {
             failure = e;
         }
         synchronized (this) {
             begun = true;
+            started = mayRun;
             if (failure != null) {
                 fatal = failure;
             } else if (stopReason == null) {
@@ -115,14 +111,20 @@ final class FetchRun {
 
     /** One record on a transfer slot; whatever happens, the run learns that it ended. */
     private void transfer(RecordRow r, TransferQueue.Slot slot) {
-        slots.put(r.idx(), slot);
         try {
-            if (!cancel.isCancelled() && started.compareAndSet(false, true)) {
-                ctx.store().setState(fetch.key(), "active", "");
+            if (cancel.isCancelled()) {
+                return;
             }
-            runRecord(r);
+            RecordTask.Failure failure = records.run(r, live.view(r.idx()), slot);
+            if (failure != null) {
+                firstFailure.compareAndSet(null, failure);
+                if (failure.reason() == FailureReason.QUOTA_EXCEEDED) {
+                    stop(StopReason.QUOTA_EXCEEDED, failure.message());
+                }
+            }
         } catch (Throwable t) {
-            // The fetch cannot go on: stop its other records; the ending records the failure.
+            // The fetch cannot go on: stop its other records. The ending, which records the
+            // failure and deletes incomplete bodies, waits until every one of them has returned.
             synchronized (this) {
                 if (fatal == null) {
                     fatal = t;
@@ -133,7 +135,6 @@ final class FetchRun {
                 outstanding -= lane.close();
             }
         } finally {
-            slots.remove(r.idx());
             synchronized (this) {
                 outstanding--;
                 endIfIdle();
@@ -157,25 +158,20 @@ final class FetchRun {
     private void finish() {
         try {
             Throwable t;
+            boolean mayEnd;
             synchronized (this) {
                 t = fatal;
+                mayEnd = started;
             }
             if (t != null) {
                 failed(t);
-            } else {
+            } else if (mayEnd) {
                 end();
             }
         } catch (Throwable t) {
             failed(t);
         } finally {
-            long up = uploaded();
-            if (up > 0) {
-                try {
-                    ctx.store().setUploaded(fetch.key(), up);
-                } catch (RuntimeException e) {
-                    Log.error("cannot record the upload count of fetch " + fetch.key(), e);
-                }
-            }
+            saveUploaded();
             // Leave the scheduler before waking waiters: a 'resume' right after 'pause' returns
             // must not find this run still registered.
             onEnd.accept(this);
@@ -183,78 +179,7 @@ final class FetchRun {
         }
     }
 
-    private void failed(Throwable t) {
-        boolean diskFull = StoreException.isDiskFull(t);
-        Log.error("fetch " + fetch.key() + " ('" + fetch.id() + "') failed" + (diskFull ? ": the disk is full" : " unexpectedly"), t);
-        try {
-            cancel.cancel();
-            ctx.ending().failIncomplete(fetch.key(), diskFull ? "quota-exceeded" : "fetch-error",
-                    diskFull ? "the disk is full" : "internal error: " + t);
-        } catch (RuntimeException again) {
-            Log.error("cannot record the failure of fetch " + fetch.key(), again);
-        }
-    }
-
-    private void runRecord(RecordRow r) {
-        if (cancel.isCancelled()) {
-            return;
-        }
-        List<Segment> plan = new ArrayList<>();
-        for (SegmentRow s : ctx.store().segments(r.fetchKey(), r.idx())) {
-            plan.add(new Segment(s.seg(), s.start(), s.end(), s.done()));
-        }
-        RecordProgress progress = new RecordProgress(this, ctx.store(), ctx.budget(), r.fetchKey(), r.idx(), plan);
-        live.put(r.idx(), progress);
-        running.add(r.idx()); // "active" is live state: snapshots read it from here, not the store
-        Path body = DestPlacer.prepare(ctx.paths(), fetch, r.idx()); // --dest: a part file in DIR
-        DownloadRequest request = downloadRequest(r, body);
-        Outcome outcome = new RecordDownload(ctx.http(), ctx.settings().transfer(), request, storedHead(r), plan,
-                progress, limiter, cancel).run();
-        running.remove(r.idx());
-        waiting.remove(r.idx());
-        ctx.changes().changed();
-        if (outcome instanceof Outcome.Done done) {
-            ctx.store().completeRecord(r.fetchKey(), r.idx(), done.size());
-            live.remove(r.idx());
-        } else if (outcome instanceof Outcome.NotModified) {
-            addDownloaded(Recheck.keep(ctx, r)); // the fetch's bytes are its stored bodies, kept ones included
-            live.remove(r.idx());
-        } else if (outcome instanceof Outcome.Failed failed) {
-            deleteQuietly(body); // first: on a full disk, the database needs the room
-            ctx.store().failRecord(r.fetchKey(), r.idx(), failed.kind().reason(), failed.message());
-            ctx.store().replaceSegments(r.fetchKey(), r.idx(), List.of());
-            ctx.budget().release(r.fetchKey(), r.idx());
-            live.remove(r.idx());
-            Log.info("fetch " + fetch.key() + " record " + r.idx() + " failed: " + failed.kind().reason() + ": " + failed.message());
-            firstFailure.compareAndSet(null, new Failure(failed.kind().reason(), failed.message()));
-            if (failed.kind() == FailureKind.QUOTA) {
-                stop(StopReason.QUOTA_EXCEEDED, failed.message());
-            }
-        }
-        // Cancelled: the record stays "pending" in the store and resumes from its checkpoints.
-    }
-
-    /** What the transfer of one record needs, derived from the fetch's options and the record's request. */
-    private DownloadRequest downloadRequest(RecordRow r, Path body) {
-        FetchOptions o = fetch.options();
-        PreviousResponse recheck = Recheck.against(r, body);
-        return new DownloadRequest(r.url(), r.method(), o.headers(),
-                o.uploadFile() == null ? null : Path.of(o.uploadFile()), r.sha256(), o.connections(),
-                Duration.ofMillis(o.retryForMillis()), body, r.integrityRetries(), o.network(), r.spec().credentials(),
-                r.spec().mirrors(), r.source(), recheck == null ? null : recheck.etag(),
-                recheck == null ? null : recheck.lastModified());
-    }
-
-    /** The 2xx head stored for a body in progress, or null when no body has started. */
-    private static ResponseHead storedHead(RecordRow r) {
-        if (r.status() < 200 || r.status() > 299) {
-            return null;
-        }
-        Map<String, String> headers = Snapshots.headers(r.headersJson());
-        return new ResponseHead(r.status(), r.statusText(), headers, r.size(), r.etag(), r.lastModified(),
-                "bytes".equalsIgnoreCase(String.valueOf(headers.get("accept-ranges")).trim()));
-    }
-
+    /** Stores the one ending decided: the records' conclusion, or the stop that won. */
     private void end() {
         StopReason reason;
         String message;
@@ -263,38 +188,68 @@ final class FetchRun {
             reason = stopReason;
             message = stopMessage;
         }
+        FetchEnding ending = ctx.ending();
+        boolean stored;
         if (reason == null) {
-            ctx.ending().conclude(fetch.key(), firstFailure.get());
-            return;
+            stored = ending.conclude(fetch.key(), firstFailure.get());
+        } else {
+            stored = switch (reason) {
+                case PAUSE -> ctx.store().states().move(fetch.key(), FetchMove.PAUSE);
+                case SHUTDOWN -> true; // nothing to store: the fetch resumes on the next start
+                case ABORT -> ending.discard(fetch.key(), FetchMove.END, reason.failure(), "aborted by the user");
+                case DOWNLOAD_TOTAL_EXCEEDED -> ending.discard(fetch.key(), FetchMove.END, reason.failure(), message);
+                case QUOTA_EXCEEDED -> ending.failIncomplete(fetch.key(), reason.failure(), message);
+            };
+            Log.info("fetch " + fetch.key() + " stopped: " + reason + (stored ? "" : " (but it had ended otherwise)"));
         }
-        switch (reason) {
-            case PAUSE -> {
-                ctx.store().setState(fetch.key(), "paused", "");
-                ctx.changes().changed();
+        endedBy = reason;
+        endStored = stored;
+        ctx.changes().changed();
+    }
+
+    private void failed(Throwable t) {
+        boolean diskFull = StoreException.isDiskFull(t);
+        Log.error("fetch " + fetch.key() + " ('" + fetch.id() + "') failed" + (diskFull ? ": the disk is full" : " unexpectedly"), t);
+        try {
+            cancel.cancel();
+            ctx.ending().failIncomplete(fetch.key(), diskFull ? FailureReason.QUOTA_EXCEEDED : FailureReason.FETCH_ERROR,
+                    diskFull ? "the disk is full" : "internal error: " + t);
+        } catch (RuntimeException again) {
+            Log.error("cannot record the failure of fetch " + fetch.key(), again);
+        }
+    }
+
+    private void saveUploaded() {
+        LiveRecords view = live;
+        long up = view == null ? 0 : view.uploaded();
+        if (up > 0) {
+            try {
+                ctx.store().setUploaded(fetch.key(), up);
+            } catch (RuntimeException e) {
+                Log.error("cannot record the upload count of fetch " + fetch.key(), e);
             }
-            case SHUTDOWN -> Log.info("fetch " + fetch.key() + " saved for the next start");
-            case ABORT -> ctx.ending().discard(fetch.key(), "aborted", "aborted by the user");
-            case DOWNLOAD_TOTAL_EXCEEDED -> ctx.ending().discard(fetch.key(), "download-total-exceeded", message);
-            case QUOTA_EXCEEDED -> ctx.ending().failIncomplete(fetch.key(), "quota-exceeded", message);
-            default -> throw new IllegalStateException(reason.toString());
         }
     }
 
     /**
      * Asks the run to stop: records still queued are taken back at once, running ones are
-     * cancelled, and the ending follows once every transfer has saved its bytes.
+     * cancelled, and the ending follows once every transfer has saved its bytes. An abort
+     * overrides an earlier stop of another kind; nothing else overrides an earlier stop.
      *
-     * @return false when the fetch is already ending on its own (too late to pause or abort)
+     * @return true when this request now decides how the run ends (until an abort overrides
+     *         it); false when the fetch is already ending otherwise: its records finished, it
+     *         failed, or an earlier stop stands
      */
     boolean stop(StopReason reason, String message) {
         synchronized (this) {
-            if (concluding) {
+            if (concluding || fatal != null) {
                 return false;
             }
-            if (stopReason == null || reason == StopReason.ABORT) {
-                stopReason = reason;
-                stopMessage = message;
+            if (stopReason != null && (reason != StopReason.ABORT || stopReason == StopReason.ABORT)) {
+                return false;
             }
+            stopReason = reason;
+            stopMessage = message;
         }
         // Cancelled before the lane closes: a record that the close wakes from waiting for a
         // slot must find its attempt cancelled.
@@ -315,100 +270,28 @@ final class FetchRun {
         }
     }
 
-    // ---- live numbers, fed by RecordProgress -------------------------------------------------
-
-    void addDownloaded(long n) {
-        long now = downloaded.addAndGet(n);
-        long total = fetch.downloadTotal();
-        if (total > 0 && now > total) {
-            stop(StopReason.DOWNLOAD_TOTAL_EXCEEDED,
-                    "more than the expected " + total + " bytes arrived (--download-total)");
-        }
+    /** Whether the run has ended, by {@code reason}, and stored that ending. */
+    boolean endedBy(StopReason reason) {
+        return ended.getCount() == 0 && endStored && endedBy == reason;
     }
 
-    /** A record sleeps before its next attempt: it lends its transfer slot meanwhile. */
-    void recordWaiting(int index, String reason, Instant next) {
-        waiting.put(index, reason);
-        nextAttempt = next;
-        TransferQueue.Slot slot = slots.get(index);
-        if (slot != null) {
-            slot.lend();
-        }
-        ctx.changes().changed();
-    }
-
-    /**
-     * A record's attempt starts: after a wait, it first takes a slot back (waiting for one, still
-     * shown as waiting). Without one the fetch is stopping, and the attempt ends at once.
-     */
-    void recordAttempting(int index) {
-        TransferQueue.Slot slot = slots.get(index);
-        if (slot != null) {
-            slot.reclaim();
-        }
-        waiting.remove(index);
-    }
-
-    void recordUploaded(int index, long bytes) {
-        uploadedByRecord.put(index, bytes);
-    }
-
-    long downloaded() {
-        return downloaded.get();
-    }
-
-    long uploaded() {
-        return uploadedByRecord.values().stream().mapToLong(Long::longValue).sum();
+    /** The records' live view, or null before the run began or when it may not run. */
+    LiveRecords live() {
+        return live;
     }
 
     void sampleRate() {
-        rate.sample(downloaded.get());
-        live.values().forEach(RecordProgress::sampleRate);
-    }
-
-    long bytesPerSecond() {
-        return rate.bytesPerSecond();
-    }
-
-    /**
-     * waiting when every running record is waiting to retry; queued when none runs and some
-     * wait for a transfer slot; else active.
-     */
-    String state() {
-        if (running.isEmpty()) {
-            return lane.queued() > 0 ? "queued" : "active";
+        LiveRecords view = live;
+        if (view != null) {
+            view.sampleRate();
         }
-        return waiting.size() >= running.size() ? "waiting" : "active";
     }
 
-    String waitingMessage() {
-        return waiting.values().stream().findFirst().orElse("");
-    }
-
-    Instant nextAttempt() {
-        return "waiting".equals(state()) ? nextAttempt : null;
-    }
-
-    /** The live segments of a record being transferred, or null when it is not running. */
-    List<Segment> livePlan(int index) {
-        RecordProgress p = live.get(index);
-        return p == null ? null : p.plan();
-    }
-
-    boolean isRunning(int index) {
-        return running.contains(index);
-    }
-
-    /** A running record's live counters (bytes received, rate), or null when it is not running. */
-    RecordProgress progressOf(int index) {
-        return running.contains(index) ? live.get(index) : null;
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (java.io.IOException e) {
-            Log.error("cannot delete " + p, e);
+    /** Told the fetch's byte count as it grows: beyond --download-total the fetch stops. */
+    private void checkTotal(long downloaded) {
+        long total = fetch.downloadTotal();
+        if (total > 0 && downloaded > total) {
+            stop(StopReason.DOWNLOAD_TOTAL_EXCEEDED, "more than the expected " + total + " bytes arrived (--download-total)");
         }
     }
 }

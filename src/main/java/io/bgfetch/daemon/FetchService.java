@@ -1,6 +1,9 @@
 package io.bgfetch.daemon;
 
 import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RecordInfo;
@@ -14,7 +17,6 @@ import io.bgfetch.store.RecordRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,11 @@ import java.util.UUID;
 /**
  * What the commands do to fetches: register, pause, resume, abort, forget, and look up. Each
  * method returns the data of a successful reply or throws a {@link Refusal} carrying the exit code.
+ *
+ * <p>Pause, resume and abort decide by guarded moves, never by a state read before: a running
+ * fetch is asked through its run (which settles one ending), one with no run is moved under the
+ * scheduler's lock. So of a pause, an abort and the fetch's own finish exactly one wins; a loser
+ * waits for the winner's ending and is refused with exit 1, and its ending leaves no trace.
  */
 final class FetchService {
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
@@ -81,16 +88,18 @@ final class FetchService {
         FetchRow row = store.find(keys[0]).orElseThrow();
         Log.info("registered fetch " + row.key() + " ('" + row.id() + "', " + f.requests().size() + " requests)");
         scheduler.start(row);
-        return snapshots.registration(row, scheduler.running(row.key()));
+        return snapshots.registration(row, live(row.key()));
     }
 
     /** The daemon's own copy of a request body, so the caller may change or delete theirs. */
     private Path keepUpload(Path source) {
         try {
+            // Durable (bytes and directory entries) before the registration commit, which comes
+            // before the acknowledgement: a fetch acknowledged never loses its request body.
             Path dir = PrivateFiles.directories(ctx.paths().incoming());
             Path copy = dir.resolve(UUID.randomUUID() + ".upload");
-            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
-            PrivateFiles.restrict(copy);
+            ctx.settings().transfer().disk().copyDurably(source, copy);
+            ctx.settings().transfer().disk().forceDirectory(dir.getParent());
             return copy;
         } catch (IOException e) {
             throw new Refusal(ExitCode.LOCAL_IO, "cannot read the upload file " + source + ": " + e.getMessage());
@@ -117,46 +126,46 @@ final class FetchService {
     }
 
     Registration pause(String id) {
-        FetchRow f = find(id);
-        if (f.isDone() || "paused".equals(f.state())) {
-            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not active (" + describe(f) + ")");
-        }
-        FetchRun run = scheduler.running(f.key());
-        if (run != null) {
-            if (!run.stop(StopReason.PAUSE, "paused")) {
-                throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is finishing and cannot be paused");
+        long key = find(id).key();
+        boolean[] paused = {false};
+        FetchRun run = scheduler.runningOrElse(key, () -> paused[0] = store.states().move(key, FetchMove.PAUSE));
+        if (run != null && run.stop(StopReason.PAUSE, "paused")) {
+            if (!run.awaitEnd(STOP_WAIT)) {
+                return snapshot(find(id)); // still saving its bytes; the pause is on its way
             }
-            run.awaitEnd(STOP_WAIT);
-        } else {
-            store.setState(f.key(), "paused", "");
+            paused[0] = run.endedBy(StopReason.PAUSE); // else an abort came after it and won
+        }
+        if (!paused[0]) {
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not active (" + describe(find(id), run) + ")");
         }
         return snapshot(find(id));
     }
 
     Registration resume(String id) {
         FetchRow f = find(id);
-        if (!"paused".equals(f.state()) || scheduler.running(f.key()) != null) {
-            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not paused (" + describe(f) + ")");
+        if (!store.states().move(f.key(), FetchMove.RESUME)) {
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' is not paused ("
+                    + describe(find(id), null) + ")");
         }
-        store.setState(f.key(), "queued", "");
         scheduler.start(store.find(f.key()).orElseThrow());
         return snapshot(find(id));
     }
 
     Registration abort(String id) {
-        FetchRow f = find(id);
-        if (f.isDone()) {
-            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' has already finished (" + describe(f) + ")");
-        }
-        FetchRun run = scheduler.running(f.key());
-        if (run != null) {
-            if (!run.stop(StopReason.ABORT, "aborted")) {
-                run.awaitEnd(STOP_WAIT);
-                throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' finished before it could be aborted");
+        long key = find(id).key();
+        boolean[] aborted = {false};
+        FetchRun run = scheduler.runningOrElse(key, () -> aborted[0] = ctx.ending().discard(key, FetchMove.ABORT,
+                FailureReason.ABORTED, "aborted by the user"));
+        if (run != null && run.stop(StopReason.ABORT, "aborted")) {
+            if (!run.awaitEnd(STOP_WAIT)) {
+                return snapshot(find(id)); // still stopping its transfers; the abort is on its way
             }
-            run.awaitEnd(STOP_WAIT);
-        } else {
-            ctx.ending().discard(f.key(), "aborted", "aborted by the user");
+            aborted[0] = run.endedBy(StopReason.ABORT); // else it had failed on its own meanwhile
+        }
+        if (!aborted[0]) {
+            FetchRow f = find(id);
+            throw new Refusal(ExitCode.FAILED, "fetch '" + id + "' " + (f.isDone() ? "has already finished" : "is ending")
+                    + " (" + describe(f, run) + ")");
         }
         return snapshot(find(id));
     }
@@ -184,10 +193,10 @@ final class FetchService {
 
     List<RecordInfo> records(String id) {
         FetchRow f = find(id);
-        FetchRun run = scheduler.running(f.key());
+        LiveRecords live = live(f.key());
         List<RecordInfo> out = new ArrayList<>();
         for (RecordRow r : store.records(f.key())) {
-            out.add(snapshots.record(f, r, run));
+            out.add(snapshots.record(f, r, live));
         }
         return out;
     }
@@ -196,22 +205,35 @@ final class FetchService {
         FetchRow f = find(id);
         for (RecordRow r : store.records(f.key())) {
             if (UrlMatch.matches(r.url(), url, ignoreSearch)) {
-                return snapshots.record(f, r, scheduler.running(f.key()));
+                return snapshots.record(f, r, live(f.key()));
             }
         }
         throw new Refusal(ExitCode.NOT_FOUND, "fetch '" + id + "' has no record for " + url);
     }
 
     private Registration snapshot(FetchRow f) {
-        return snapshots.registration(f, scheduler.running(f.key()));
+        return snapshots.registration(f, live(f.key()));
+    }
+
+    /** The live view of the fetch's run, or null when none runs. */
+    private LiveRecords live(long key) {
+        FetchRun run = scheduler.running(key);
+        return run == null ? null : run.live();
     }
 
     private FetchRow find(String id) {
         return store.find(id).orElseThrow(() -> new Refusal(ExitCode.NOT_FOUND, "no such fetch: '" + id + "'"));
     }
 
-    private static String describe(FetchRow f) {
-        return f.isDone() ? f.result() + (f.failureReason().isEmpty() ? "" : ", " + f.failureReason()) : f.state();
+    /**
+     * The state a refusal names: the result once done, "finishing" while a run that took no stop
+     * is ending (its records ended, or it failed, or another stop is being carried out).
+     */
+    private static String describe(FetchRow f, FetchRun run) {
+        if (!f.isDone()) {
+            return f.state() != FetchState.PAUSED && run != null ? "finishing" : f.state().wire();
+        }
+        return f.result().wire() + (f.failureReason() == null ? "" : ", " + f.failureReason().wire());
     }
 
     private static void deleteQuietly(String file) {

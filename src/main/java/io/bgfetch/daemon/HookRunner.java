@@ -1,5 +1,8 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.WireName;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.protocol.WireCodec;
@@ -53,10 +56,10 @@ final class HookRunner {
     }
 
     private static String commandFor(FetchRow f) {
-        if ("success".equals(f.result())) {
+        if (f.result() == FetchResult.SUCCESS) {
             return f.options().onSuccess();
         }
-        return "aborted".equals(f.failureReason()) ? f.options().onAbort() : f.options().onFail();
+        return f.failureReason() == FailureReason.ABORTED ? f.options().onAbort() : f.options().onFail();
     }
 
     private void run(FetchRow f, String command) {
@@ -70,8 +73,8 @@ final class HookRunner {
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> env = pb.environment();
             env.put("BGFETCH_ID", f.id());
-            env.put("BGFETCH_RESULT", f.result());
-            env.put("BGFETCH_FAILURE_REASON", f.failureReason());
+            env.put("BGFETCH_RESULT", WireName.of(f.result()));
+            env.put("BGFETCH_FAILURE_REASON", WireName.of(f.failureReason()));
             env.put("BGFETCH_DOWNLOADED", Long.toString(downloaded(f)));
             env.put("BGFETCH_DEST", f.options().dest() == null ? "" : f.options().dest());
             env.put("BGFETCH_HOME", home.toString());

@@ -1,5 +1,7 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.WireName;
 import io.bgfetch.store.FetchRow;
 import java.io.File;
 
@@ -14,7 +16,7 @@ final class Notifier {
             return;
         }
         String title = f.title() == null || f.title().isEmpty() ? f.id() : f.title();
-        String body = "success".equals(f.result()) ? "Download complete" : "Download failed: " + f.failureReason();
+        String body = f.result() == FetchResult.SUCCESS ? "Download complete" : "Download failed: " + WireName.of(f.failureReason());
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("notify-send", "--app-name=bgfetch"));
         if (f.icon() != null) {
             command.add("--icon=" + f.icon());

@@ -142,7 +142,7 @@ final class Recheck {
      */
     static long keep(DaemonContext ctx, RecordRow r) {
         PreviousResponse p = r.previous();
-        ctx.store().keepPrevious(r.fetchKey(), r.idx(), p);
+        ctx.store().states().keepPrevious(r.fetchKey(), r.idx(), p);
         if (p.isPlaced()) {
             return p.size(); // the user's file: not the store's to count
         }

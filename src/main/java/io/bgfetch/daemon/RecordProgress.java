@@ -1,7 +1,9 @@
 package io.bgfetch.daemon;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.bgfetch.store.BlockRow;
 import io.bgfetch.store.FetchStore;
+import io.bgfetch.store.RecordRow;
 import io.bgfetch.store.SegmentRow;
 import io.bgfetch.store.StoreException;
 import io.bgfetch.transfer.FailureKind;
@@ -12,62 +14,79 @@ import io.bgfetch.transfer.TransferListener;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
 
 /**
- * Persists one record's transfer as it goes and feeds the fetch's live counters: the
- * daemon's side of {@link TransferListener}.
+ * Persists one record's transfer as it goes and feeds its live view: the daemon's side of
+ * {@link TransferListener}. While the record sleeps before a retry it lends its transfer slot.
+ * The store's power-loss rules (its package documentation) decide which commits are forced.
  */
 final class RecordProgress implements TransferListener {
-    private final FetchRun run;
+    private final RecordView view;
+    private final TransferQueue.Slot slot;
+    private final ChangeSignal changes;
     private final FetchStore store;
     private final StorageBudget budget;
     private final long key;
     private final int index;
-    /** Body bytes received for this record, counted into the fetch's total. */
-    private final AtomicLong received;
-    /** This record's own rate, for the per-transfer lines of progress displays. */
-    private final RateMeter rate = new RateMeter();
-    private volatile List<Segment> plan;
     /** The quota's count of a body without a length, or null (a known length was claimed whole, or no quota). */
     private volatile StorageBudget.Streamed streamed;
     /** The head of a body that starts from zero, until {@link #planned} stores it with its plan. */
     private volatile ResponseHead newHead;
+    private final List<Segment> storedPlan;
+    private final Instant retryWindowStart;
 
-    RecordProgress(FetchRun run, FetchStore store, StorageBudget budget, long key, int index, List<Segment> storedPlan) {
-        this.run = run;
-        this.store = store;
-        this.budget = budget;
-        this.key = key;
-        this.index = index;
-        this.plan = storedPlan;
-        this.received = new AtomicLong(storedPlan.stream().mapToLong(Segment::written).sum());
+    /** The record's transfer as stored: its segments with their checksums, its generation and retry window. */
+    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r) {
+        this.view = view;
+        this.slot = slot;
+        this.changes = ctx.changes();
+        this.store = ctx.store();
+        this.budget = ctx.budget();
+        this.key = r.fetchKey();
+        this.index = view.index();
+        this.storedPlan = storedPlan(store, key, index);
+        this.retryWindowStart = store.failingSince(key, index);
         this.streamed = streamedIfUnknownLength(storedPlan);
+        view.started(storedPlan, r.generation());
+    }
+
+    /** The plan the transfer starts from (the same segments the live view follows). */
+    List<Segment> storedPlan() {
+        return storedPlan;
+    }
+
+    /**
+     * A body's segments as stored. A row without checksums (block 0: written before bodies had
+     * them, or kept whole by a re-check) had its bytes fsynced before it was recorded.
+     */
+    static List<Segment> storedPlan(FetchStore store, long key, int idx) {
+        Map<Integer, List<BlockRow>> blocks = new HashMap<>();
+        for (BlockRow b : store.blocks(key, idx)) {
+            blocks.computeIfAbsent(b.seg(), k -> new ArrayList<>()).add(b);
+        }
+        List<Segment> plan = new ArrayList<>();
+        for (SegmentRow s : store.segments(key, idx)) {
+            List<BlockRow> own = blocks.getOrDefault(s.seg(), List.of());
+            int count = own.stream().mapToInt(BlockRow::blk).max().orElse(-1) + 1;
+            long[] crcs = new long[count];
+            Arrays.fill(crcs, Segment.NO_CRC);
+            for (BlockRow b : own) {
+                crcs[b.blk()] = Integer.toUnsignedLong(b.crc());
+            }
+            long durable = s.block() <= 0 ? s.done() : s.durable();
+            plan.add(new Segment(s.seg(), s.start(), s.end(), s.done(), durable, s.block(), crcs));
+        }
+        return plan;
     }
 
     /** A plan with an open-ended segment is a body whose length nobody announced. */
     private StorageBudget.Streamed streamedIfUnknownLength(List<Segment> newPlan) {
         boolean unknownLength = newPlan.stream().anyMatch(s -> s.end() < 0);
         return unknownLength ? budget.streamed(key, index) : null;
-    }
-
-    /** The live segments, for snapshots and for readers following the body. */
-    List<Segment> plan() {
-        return plan;
-    }
-
-    /** Body bytes of this record received so far (before they are durable). */
-    long received() {
-        return received.get();
-    }
-
-    void sampleRate() {
-        rate.sample(received.get());
-    }
-
-    long bytesPerSecond() {
-        return rate.bytesPerSecond();
     }
 
     /**
@@ -100,50 +119,81 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void planned(List<Segment> newPlan) {
-        run.addDownloaded(-received.getAndSet(0));
         List<SegmentRow> rows = new ArrayList<>();
         for (Segment s : newPlan) {
-            rows.add(new SegmentRow(s.index(), s.start(), s.end(), s.written()));
+            rows.add(new SegmentRow(s.index(), s.start(), s.end(), 0, 0, s.blockBytes()));
         }
         ResponseHead head = newHead;
         newHead = null;
-        if (head != null) {
-            store.startBody(key, index, head.status(), head.statusText(), headersJson(head), head.size(), head.etag(),
-                    head.lastModified(), rows);
-        } else {
-            store.replaceSegments(key, index, rows);
-        }
-        plan = newPlan;
+        FetchStore.StoredHead stored = head == null ? null : new FetchStore.StoredHead(head.status(), head.statusText(),
+                headersJson(head), head.size(), head.etag(), head.lastModified());
+        // forced, head, plan and generation in one commit: before the new body's first byte
+        long generation = store.startBody(key, index, stored, rows);
+        view.replan(newPlan, generation);
         streamed = streamedIfUnknownLength(newPlan);
+        changes.changed();
     }
 
     @Override
     public void bytesArrived(int n) throws TransferFailure.Permanent {
-        long total = received.addAndGet(n);
-        run.addDownloaded(n);
+        view.arrived(n);
         StorageBudget.Streamed s = streamed;
         if (s != null) {
-            s.arrived(total); // cheap: a compare, and the budget's lock once per step
+            s.arrived(view.bytes()); // cheap: a compare, and the budget's lock once per step
         }
     }
 
     @Override
-    public void checkpoint(Segment segment, long durableBytes) throws TransferFailure.Permanent {
+    public void progress(Segment segment, long written, int blk, int crc) throws TransferFailure.Permanent {
         try {
-            store.checkpoint(key, index, segment.index(), durableBytes, segment.end());
+            store.progress(key, index, segment.index(), written, segment.end(), segment.blockBytes(), blk, crc);
         } catch (StoreException e) {
-            throw new TransferFailure.Permanent(StoreException.isDiskFull(e) ? FailureKind.QUOTA : FailureKind.FETCH_ERROR,
-                    "cannot record progress: " + e.getMessage(), 0, e);
+            throw cannotRecord(e);
         }
+    }
+
+    @Override
+    public void durable(int[] segments, long[] bytes, boolean force) throws TransferFailure.Permanent {
+        try {
+            store.durable(key, index, segments, bytes, force);
+        } catch (StoreException e) {
+            throw cannotRecord(e);
+        }
+    }
+
+    @Override
+    public void cutBack(Segment segment, long bytes) throws TransferFailure.Permanent {
+        Log.info("fetch " + key + " record " + index + ": segment " + segment.index() + " goes on from byte "
+                + (segment.start() + bytes) + " (the rest was not in the file as recorded)");
+        try {
+            store.cutBack(key, index, segment.index(), bytes);
+        } catch (StoreException e) {
+            throw cannotRecord(e);
+        }
+        view.lost(segment.written() - bytes);
+    }
+
+    private static TransferFailure.Permanent cannotRecord(StoreException e) {
+        return new TransferFailure.Permanent(StoreException.isDiskFull(e) ? FailureKind.QUOTA : FailureKind.FETCH_ERROR,
+                "cannot record progress: " + e.getMessage(), 0, e);
     }
 
     @Override
     public void restarted(String reason) {
         Log.info("fetch " + key + " record " + index + ": starting the body again: " + reason);
-        run.addDownloaded(-received.getAndSet(0));
         store.replaceSegments(key, index, List.of());
-        plan = List.of();
+        view.replan(List.of(), view.generation());
         streamed = null;
+    }
+
+    @Override
+    public Instant retryWindowStart() {
+        return retryWindowStart;
+    }
+
+    @Override
+    public void retryWindow(Instant since) {
+        store.setFailingSince(key, index, since);
     }
 
     @Override
@@ -153,17 +203,24 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void waiting(String reason, Instant nextAttempt) {
-        run.recordWaiting(index, reason, nextAttempt);
+        view.waiting(reason, nextAttempt);
+        slot.lend();
+        changes.changed();
     }
 
+    /**
+     * An attempt starts: after a wait, the record first takes a slot back (waiting for one,
+     * still shown as waiting). Without one the fetch is stopping, and the attempt ends at once.
+     */
     @Override
     public void attempting() {
-        run.recordAttempting(index);
+        slot.reclaim();
+        view.attempting();
     }
 
     @Override
     public void uploaded(long bytes) {
-        run.recordUploaded(index, bytes);
+        view.uploaded(bytes);
     }
 
     @Override

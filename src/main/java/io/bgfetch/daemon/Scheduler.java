@@ -1,11 +1,15 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.lifecycle.FetchState;
 import io.bgfetch.store.FetchRow;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code BGFETCH_MAX_TRANSFERS} threads (shared fairly by the {@link TransferQueue}), fetch endings
  * (placing files, hooks) on a pool of {@value #ENDING_THREADS}, and a ticker samples every run's
  * byte count for its transfer rate. Idle pool threads go away after a while.
+ *
+ * <p>Who moves a fetch's state: its run while one is registered here; otherwise a command, but
+ * only through {@link #runningOrElse}, under this object's lock, so that no run can start
+ * between the command's look and its move.
  */
 final class Scheduler {
     private static final int ENDING_THREADS = 2;
@@ -30,11 +38,19 @@ final class Scheduler {
     private final Map<Long, FetchRun> runs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferThreads;
     private final ThreadPoolExecutor endingThreads;
+    private final Executor endings;
     private final TransferQueue transfers;
+    /** Fetches to start again once their current run has left (a resume while it was ending). */
+    private final Set<Long> startAfterEnd = new HashSet<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("bgfetch-rate"));
     private volatile boolean stopping;
 
     Scheduler(DaemonContext ctx) {
+        this(ctx, null);
+    }
+
+    /** With {@code endings} (tests hold a run's ending with it), or null for the daemon's own pool. */
+    Scheduler(DaemonContext ctx, Executor endings) {
         this.ctx = ctx;
         int limit = ctx.settings().maxTransfers();
         // The queue bounds how many tasks run at once (2 x limit: slots, and slots lent by records
@@ -43,26 +59,52 @@ final class Scheduler {
         this.transferThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), named("bgfetch-transfer"));
         this.endingThreads = pool(ENDING_THREADS, "bgfetch-ending");
+        this.endings = endings != null ? endings : endingThreads;
         this.transfers = new TransferQueue(limit, transferThreads);
         ticker.scheduleAtFixedRate(() -> runs.values().forEach(FetchRun::sampleRate), 0, 500, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts working on a fetch unless it is already running or the daemon is stopping. */
+    /**
+     * Starts working on a fetch unless the daemon is stopping. A fetch whose run is still
+     * ending starts again once that run has left. The run itself checks, with its guarded
+     * {@code START}, that the fetch is still meant to run.
+     */
     synchronized void start(FetchRow fetch) {
-        if (stopping || runs.containsKey(fetch.key())) {
+        if (stopping) {
             return;
         }
-        FetchRun run = new FetchRun(ctx, fetch, transfers, endingThreads, ended -> {
-            runs.remove(ended.key(), ended);
-            ctx.changes().changed();
-        });
+        if (runs.containsKey(fetch.key())) {
+            startAfterEnd.add(fetch.key());
+            return;
+        }
+        FetchRun run = new FetchRun(ctx, fetch, transfers, endings, this::ended);
         // Registered before it begins: a run with nothing to do may end (and leave) at once.
         runs.put(fetch.key(), run);
         run.begin();
     }
 
+    private synchronized void ended(FetchRun run) {
+        runs.remove(run.key(), run);
+        ctx.changes().changed();
+        if (startAfterEnd.remove(run.key())) {
+            ctx.store().find(run.key()).ifPresent(this::start);
+        }
+    }
+
     FetchRun running(long key) {
         return runs.get(key);
+    }
+
+    /**
+     * The fetch's run, or null after running {@code idle}: a command's move of a fetch that no
+     * run works on, made under this lock so that no run starts meanwhile.
+     */
+    synchronized FetchRun runningOrElse(long key, Runnable idle) {
+        FetchRun run = runs.get(key);
+        if (run == null) {
+            idle.run();
+        }
+        return run;
     }
 
     int activeCount() {
@@ -72,7 +114,7 @@ final class Scheduler {
     /** On start: every fetch that was not finished or paused goes on from its stored bytes. */
     void resumeUnfinished() {
         for (FetchRow f : ctx.store().list(false)) {
-            if (!"paused".equals(f.state())) {
+            if (f.state() != FetchState.PAUSED) {
                 Log.info("resuming fetch " + f.key() + " ('" + f.id() + "')");
                 start(f);
             }

@@ -1,6 +1,9 @@
 package io.bgfetch.daemon;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.RecordState;
+import io.bgfetch.lifecycle.WireName;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
 import io.bgfetch.store.FetchRow;
@@ -19,7 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the contract's JSON views from stored rows and, for running fetches, live numbers. */
+/**
+ * Builds the contract's JSON views from stored rows and, for running fetches, their records'
+ * live view: the one place where states become the contract's words.
+ */
 final class Snapshots {
     private final FetchStore store;
     private final BodyPaths paths;
@@ -32,33 +38,35 @@ final class Snapshots {
     /**
      * A fetch's registration. Taken several times a second while anyone watches, so it reads
      * only each record's tally (no JSON), and the full rows of the records being transferred.
+     *
+     * @param liveRecords the live view of the fetch's run, or null when none runs
      */
-    Registration registration(FetchRow f, FetchRun liveRun) {
-        // A stored result wins: the run may linger a moment after storing it (hooks, clean-up).
-        FetchRun run = f.isDone() ? null : liveRun;
+    Registration registration(FetchRow f, LiveRecords liveRecords) {
+        // A stored paused or done wins: the run may linger a moment after storing it (hooks, clean-up).
+        LiveRecords live = f.state() == FetchState.QUEUED || f.state() == FetchState.ACTIVE ? liveRecords : null;
         List<RecordTally> records = store.tallies(f.key());
         int completed = (int) records.stream().filter(RecordTally::isDone).count();
-        String state = f.state();
+        FetchState state = f.state();
         long downloaded;
         String message = f.message();
         Instant next = null;
         long rate = 0;
-        if (run != null) {
-            downloaded = run.downloaded();
-            state = run.state();
-            rate = run.bytesPerSecond();
-            if ("waiting".equals(state)) {
-                message = run.waitingMessage();
-                next = run.nextAttempt();
+        if (live != null) {
+            downloaded = live.downloaded();
+            state = live.state();
+            rate = live.bytesPerSecond();
+            if (state == FetchState.WAITING) {
+                message = live.waitingMessage();
+                next = live.nextAttempt();
             }
         } else {
             downloaded = storedBytes(records);
         }
-        return new Registration(f.id(), f.title(), state, f.result(), f.failureReason(), downloaded,
-                f.downloadTotal(), run != null ? Math.max(run.uploaded(), f.uploaded()) : f.uploaded(), f.uploadTotal(),
-                records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
+        return new Registration(f.id(), f.title(), state.wire(), WireName.of(f.result()), WireName.of(f.failureReason()),
+                downloaded, f.downloadTotal(), live != null ? Math.max(live.uploaded(), f.uploaded()) : f.uploaded(),
+                f.uploadTotal(), records.size(), completed, completed > 0, f.createdAt(), f.finishedAt(), message,
                 next == null ? null : next.toString(), f.options().dest(), rate, expectedTotal(f, records),
-                transfers(f, records, run));
+                transfers(f, records, live));
     }
 
     /**
@@ -85,17 +93,17 @@ final class Snapshots {
     }
 
     /** The records being transferred now, with their own bytes and rate. */
-    private List<Registration.Transfer> transfers(FetchRow f, List<RecordTally> records, FetchRun run) {
-        if (run == null) {
+    private List<Registration.Transfer> transfers(FetchRow f, List<RecordTally> records, LiveRecords live) {
+        if (live == null) {
             return List.of();
         }
         List<Registration.Transfer> out = new ArrayList<>();
         for (RecordTally t : records) {
-            RecordProgress p = t.isFinished() ? null : run.progressOf(t.idx());
-            RecordRow r = p == null ? null : store.record(f.key(), t.idx()).orElse(null);
+            RecordView v = t.isFinished() ? null : live.view(t.idx());
+            RecordRow r = v == null || !v.status().isTransferring() ? null : store.record(f.key(), t.idx()).orElse(null);
             if (r != null) {
-                out.add(new Registration.Transfer(r.idx(), r.url(), DestNames.nameFor(r), p.received(),
-                        announcedSize(r), p.bytesPerSecond()));
+                out.add(new Registration.Transfer(r.idx(), r.url(), DestNames.nameFor(r), v.bytes(),
+                        announcedSize(r), v.bytesPerSecond()));
             }
         }
         return out;
@@ -111,8 +119,12 @@ final class Snapshots {
         return hasBodyHead(r) ? Math.max(0, r.size()) : 0;
     }
 
-    RecordInfo record(FetchRow f, RecordRow r, FetchRun run) {
-        List<Segment> livePlan = run == null ? null : run.livePlan(r.idx());
+    /** @param live the live view of the record's fetch, or null when no run works on it */
+    RecordInfo record(FetchRow f, RecordRow r, LiveRecords live) {
+        RecordView view = live == null ? null : live.view(r.idx());
+        RecordView.Body liveBody = view == null ? null : view.liveBody();
+        List<Segment> livePlan = liveBody == null ? null : liveBody.plan();
+        long generation = liveBody == null ? r.generation() : liveBody.generation(); // the one these bytes are of
         long downloaded;
         long available;
         if (r.isDone()) {
@@ -126,13 +138,13 @@ final class Snapshots {
             downloaded = storedSegmentBytes(segs);
             available = contiguous(segs.stream().map(s -> new long[] {s.start(), s.done(), s.end()}).toList());
         }
-        String state = r.state();
+        RecordState state = r.state();
         if (!r.isFinished()) {
-            state = run != null && run.isRunning(r.idx()) ? "active" : "pending";
+            state = view != null && view.status().isTransferring() ? RecordState.ACTIVE : RecordState.PENDING;
         }
         // The body's file: in the store, a --dest part file, or the file --dest placed.
         Path body = paths.current(f, r);
-        String path = !isFailed(r) && Files.exists(body) ? body.toString() : null;
+        String path = !r.isFailed() && Files.exists(body) ? body.toString() : null;
         String error = r.error();
         String changed = r.isDone() && r.isPlaced() ? PlacedCheck.change(body, r) : null;
         if (changed != null) {
@@ -141,14 +153,23 @@ final class Snapshots {
         }
         // Never negative (the contract): the body's size once done, the announced length while
         // it arrives, 0 when no length is known or there is no body (failed).
-        long size = r.isDone() ? downloaded : isFailed(r) ? 0 : announcedSize(r);
-        return new RecordInfo(r.url(), r.method(), state, r.status(), headers(r.headersJson()), size,
-                downloaded, path, available, r.statusText(), error, r.destPath(), r.notModified());
+        long size = r.isDone() ? downloaded : r.isFailed() ? 0 : announcedSize(r);
+        return new RecordInfo(r.url(), r.method(), state.wire(), r.status(), headers(r.headersJson()), size,
+                downloaded, path, available, r.statusText(), error, r.destPath(), r.notModified(), generation);
     }
 
     /** Bytes stored for a fetch's bodies: complete ones whole, others as far as checkpointed. */
     static long storedBytes(List<RecordTally> records) {
         return records.stream().mapToLong(RecordTally::bytesStored).sum();
+    }
+
+    /** Bytes stored for one body: all of a complete one, a pending one's checkpoints, none of a failed one. */
+    static long storedBytes(FetchStore store, RecordRow r) {
+        if (r.isFailed()) {
+            return 0;
+        }
+        long segs = storedSegmentBytes(store.segments(r.fetchKey(), r.idx()));
+        return r.isDone() ? Math.max(r.size(), segs) : segs;
     }
 
     private static long storedSegmentBytes(List<SegmentRow> segs) {
@@ -170,10 +191,6 @@ final class Snapshots {
             }
         }
         return cursor;
-    }
-
-    private static boolean isFailed(RecordRow r) {
-        return "failed".equals(r.state());
     }
 
     static Map<String, String> headers(String json) {

@@ -18,8 +18,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,13 +69,16 @@ final class SocketServer implements AutoCloseable {
         this.version = version;
         this.owner = owner;
         AtomicInteger seq = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(MAX_CLIENTS, MAX_CLIENTS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        // No core threads and a hand-off queue: an idle thread is reused before a new one is made,
+        // so a burst of short commands runs on a few threads, not MAX_CLIENTS. The accept loop
+        // already keeps connections to MAX_CLIENTS; the headroom covers a thread that has
+        // finished its connection but not yet gone back to the pool.
+        this.pool = new ThreadPoolExecutor(0, MAX_CLIENTS + 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "bgfetch-conn-" + seq.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        pool.allowCoreThreadTimeOut(true);
     }
 
     /** Binds the socket; the caller holds the daemon lock, so a file already there is stale. */

@@ -1,5 +1,6 @@
 package io.bgfetch.protocol;
 
+import io.bgfetch.lifecycle.RecordState;
 import java.util.Map;
 
 /**
@@ -20,11 +21,14 @@ import java.util.Map;
  * @param destPath   where {@code --dest} placed the body, or null
  * @param notModified the record was re-checked by {@code fetch --if-changed} and the server
  *                   answered 304: the body (and its {@code --dest} file) is the one stored before
+ * @param generation how many times the body started from zero (0 before any body): bytes read
+ *                   while it had one generation are never continued by bytes of another, so a
+ *                   reader that sees it change must start again (match never writes a splice)
  */
 public record RecordInfo(
         String url, String method, String state, int status, Map<String, String> headers,
         long size, long downloaded, String path,
-        long available, String statusText, String error, String destPath, boolean notModified) {
+        long available, String statusText, String error, String destPath, boolean notModified, long generation) {
 
     public RecordInfo {
         headers = headers == null ? Map.of() : headers;
@@ -35,15 +39,15 @@ public record RecordInfo(
                       long size, long downloaded, String path, long available, String statusText, String error,
                       String destPath) {
         this(url, method, state, status, headers, size, downloaded, path, available, statusText, error, destPath,
-                false);
+                false, 0);
     }
 
     public boolean isDone() {
-        return "done".equals(state);
+        return RecordState.DONE.wire().equals(state);
     }
 
     public boolean isFailed() {
-        return "failed".equals(state);
+        return RecordState.FAILED.wire().equals(state);
     }
 
 }

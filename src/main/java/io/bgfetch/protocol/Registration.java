@@ -1,5 +1,6 @@
 package io.bgfetch.protocol;
 
+import io.bgfetch.lifecycle.FetchState;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ public record Registration(
     }
 
     public boolean isDone() {
-        return "done".equals(state);
+        return FetchState.DONE.wire().equals(state);
     }
 
 }

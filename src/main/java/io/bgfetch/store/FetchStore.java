@@ -1,6 +1,10 @@
 package io.bgfetch.store;
 
 import io.bgfetch.home.PrivateFiles;
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.RecordState;
 import io.bgfetch.protocol.RequestSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,28 +22,50 @@ import java.util.Optional;
 /**
  * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
  *
- * <p>Durability: WAL mode. The commits that promise something to the user, a registration
- * acknowledged and a result stored, run with {@code synchronous=FULL} and survive a power loss
- * once they return. The many small progress and state commits run with {@code NORMAL}: a power
- * loss may roll the newest of them back (never corrupt the database), which only means
- * downloading a little again, because a body's bytes are always fsynced before any row claims
- * them. One connection, used under this object's lock: SQLite serialises writers anyway. The
- * writes that many transfers make at once (checkpoints, record endings) are committed together
- * ({@link GroupCommit}).
+ * <p>Durability: WAL mode. The commits that promise something (a registration acknowledged, a
+ * result stored, a body started from zero, a body's durable marks on the sync cadence) run with
+ * {@code synchronous=FULL} and survive a power loss once they return; the many small progress
+ * and state commits run with {@code NORMAL}. The rules that make every order of writes safe are
+ * in {@code package-info.java} ("Power-loss discipline"). One connection, used under this
+ * object's lock: SQLite serialises writers anyway.
+ *
+ * <p>States: every write of a fetch's or a record's state is one of the lifecycle's
+ * {@link io.bgfetch.lifecycle.Transitions moves}, guarded by the states it may start from, and
+ * returns whether it applied; states are text only in the SQL here.
  */
 public final class FetchStore implements AutoCloseable {
     private final Connection db;
     private final Path file;
+    private final CommitListener commits;
+    /** Whether commits are FULL now (they are NORMAL unless a method asks otherwise). */
+    private boolean fullCommits;
+    private final StateWrites states;
 
-    /** Checkpoints and record endings of concurrent transfers, committed together. */
+    /** Progress and record endings of concurrent transfers, committed together. */
     private final GroupCommit together = new GroupCommit(this::commitTogether);
 
-    private FetchStore(Connection db, Path file) {
+    /**
+     * Told of every commit, under the store's lock, and whether a power loss can undo it. Tests
+     * use it to keep copies of the database as a power cut would leave it.
+     */
+    public interface CommitListener {
+        CommitListener NONE = durable -> { };
+
+        void committed(boolean durable);
+    }
+
+    private FetchStore(Connection db, Path file, CommitListener commits) {
         this.db = db;
         this.file = file;
+        this.commits = commits;
+        this.states = new StateWrites(this, db);
     }
 
     public static FetchStore open(Path file) throws IOException {
+        return open(file, CommitListener.NONE);
+    }
+
+    public static FetchStore open(Path file, CommitListener commits) throws IOException {
         // Create the file 0600 first: SQLite gives its -wal and -shm files the database's mode.
         PrivateFiles.file(file);
         try {
@@ -58,7 +84,7 @@ public final class FetchStore implements AutoCloseable {
                 }
             }
             Schema.migrate(db);
-            FetchStore store = new FetchStore(db, file);
+            FetchStore store = new FetchStore(db, file, commits);
             store.restrictFiles();
             return store;
         } catch (SQLException e) {
@@ -112,11 +138,12 @@ public final class FetchStore implements AutoCloseable {
             long key;
             try (PreparedStatement ps = db.prepareStatement("""
                     INSERT INTO fetches (id, state, upload_total, options, created_at)
-                    VALUES (?, 'queued', ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                    VALUES (?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, f.id());
-                ps.setLong(2, f.uploadTotal());
-                ps.setString(3, StoredJson.write(f.options()));
-                ps.setString(4, Instant.now().toString());
+                ps.setString(2, FetchState.QUEUED.wire());
+                ps.setLong(3, f.uploadTotal());
+                ps.setString(4, StoredJson.write(f.options()));
+                ps.setString(5, Instant.now().toString());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -124,7 +151,7 @@ public final class FetchStore implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO records (fetch_key, idx, spec, method, previous) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO records (fetch_key, idx, spec, method, previous, state) VALUES (?, ?, ?, ?, ?, ?)")) {
                 int idx = 0;
                 for (RequestSpec r : f.requests()) {
                     PreviousResponse previous = f.previousOf(idx);
@@ -133,11 +160,12 @@ public final class FetchStore implements AutoCloseable {
                     ps.setString(3, StoredJson.write(r));
                     ps.setString(4, f.options().method());
                     ps.setString(5, previous == null ? null : StoredJson.write(previous));
+                    ps.setString(6, RecordState.PENDING.wire());
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
-            db.commit();
+            commit();
             return new long[] {key, replaced};
         } catch (ConflictException e) {
             rollback();
@@ -162,29 +190,12 @@ public final class FetchStore implements AutoCloseable {
     /** Every fetch, oldest first; only those not done unless {@code all}. */
     public synchronized List<FetchRow> list(boolean all) {
         return all ? queryFetches("SELECT * FROM fetches ORDER BY key")
-                : queryFetches("SELECT * FROM fetches WHERE state <> 'done' ORDER BY key");
+                : queryFetches("SELECT * FROM fetches WHERE state <> ? ORDER BY key", FetchState.DONE.wire());
     }
 
     /** Finished fetches whose hooks never ran (the daemon died in between). */
     public synchronized List<FetchRow> withPendingHooks() {
         return queryFetches("SELECT * FROM fetches WHERE hooks_pending = 1 ORDER BY key");
-    }
-
-    public synchronized void setState(long key, String state, String message) {
-        update("UPDATE fetches SET state = ?, message = ? WHERE key = ?", state, message, key);
-    }
-
-    /** Stores the result; {@code hooksPending} is set in the same commit so hooks run at least once. */
-    public synchronized void finish(long key, String result, String failureReason, String message) {
-        durableCommits(true);
-        try {
-            update("""
-                UPDATE fetches SET state = 'done', result = ?, failure_reason = ?, message = ?,
-                       finished_at = ?, hooks_pending = 1 WHERE key = ?""",
-                result, failureReason, message, Instant.now().toString(), key);
-        } finally {
-            durableCommits(false);
-        }
     }
 
     public synchronized void hooksDone(long key) {
@@ -210,7 +221,7 @@ public final class FetchStore implements AutoCloseable {
                     rows.add(recordRow(rs));
                 }
             }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
         }
         return rows;
@@ -221,19 +232,20 @@ public final class FetchStore implements AutoCloseable {
         try (PreparedStatement ps = prepare("SELECT * FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(recordRow(rs)) : Optional.empty();
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
         }
     }
 
     private static RecordRow recordRow(ResultSet rs) throws SQLException, IOException {
         return new RecordRow(rs.getLong("fetch_key"), rs.getInt("idx"),
-                StoredJson.spec(rs.getString("spec")), rs.getString("method"), rs.getString("state"), rs.getInt("status"),
-                rs.getString("status_text"), rs.getString("headers"), rs.getLong("size"), rs.getString("etag"),
-                rs.getString("last_modified"), rs.getString("failure_kind"), rs.getString("error"),
+                StoredJson.spec(rs.getString("spec")), rs.getString("method"),
+                RecordState.fromWire(rs.getString("state")), rs.getInt("status"), rs.getString("status_text"),
+                rs.getString("headers"), rs.getLong("size"), rs.getString("etag"), rs.getString("last_modified"),
+                FailureReason.fromWire(rs.getString("failure_kind")), rs.getString("error"),
                 rs.getInt("integrity_retries"), rs.getString("dest_path"),
                 StoredJson.previous(rs.getString("previous")), rs.getInt("not_modified") != 0,
-                rs.getInt("source"), nullableLong(rs, "dest_mtime"));
+                rs.getInt("source"), rs.getLong("generation"), nullableLong(rs, "dest_mtime"));
     }
 
     /** Every record's state, status, size and checkpointed bytes, in one query and without JSON. */
@@ -245,7 +257,7 @@ public final class FetchStore implements AutoCloseable {
                 FROM records r WHERE r.fetch_key = ? ORDER BY r.idx""", key);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new RecordTally(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5)));
+                rows.add(new RecordTally(rs.getInt(1), RecordState.fromWire(rs.getString(2)), rs.getInt(3), rs.getLong(4), rs.getLong(5)));
             }
         } catch (SQLException e) {
             throw failed(e);
@@ -253,53 +265,9 @@ public final class FetchStore implements AutoCloseable {
         return rows;
     }
 
-    public synchronized void setRecordState(long key, int idx, String state) {
-        update("UPDATE records SET state = ? WHERE fetch_key = ? AND idx = ?", state, key, idx);
-    }
-
-    /** The record's body is complete: {@code size} is its length on disk (known now even when it was not announced). */
-    public void completeRecord(long key, int idx, long size) {
-        together.write("UPDATE records SET state = 'done', size = ? WHERE fetch_key = ? AND idx = ?", size, key, idx);
-    }
-
-    /**
-     * A re-check answered 304: the previous response is the record's again, complete, in one
-     * commit (its body file is already in place).
-     */
-    public synchronized void keepPrevious(long key, int idx, PreviousResponse p) {
-        try {
-            db.setAutoCommit(false);
-            try (PreparedStatement ps = prepare("""
-                    UPDATE records SET state = 'done', not_modified = 1, previous = NULL, status = ?, status_text = ?,
-                           headers = ?, size = ?, etag = ?, last_modified = ?, dest_path = ?, dest_mtime = ?
-                    WHERE fetch_key = ? AND idx = ?""", p.status(), p.statusText(), p.headersJson(), p.size(),
-                    p.etag(), p.lastModified(), p.destPath(), p.destMtime(), key, idx)) {
-                ps.executeUpdate();
-            }
-            try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
-                 PreparedStatement ins = prepare(
-                         "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, 0, 0, ?, ?)",
-                         key, idx, p.size(), p.size())) {
-                del.executeUpdate();
-                ins.executeUpdate();
-            }
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-        }
-    }
-
     /** Which source (0 the URL, 1.. its mirrors) the record's transfer uses from now on. */
     public synchronized void setSource(long key, int idx, int source) {
         update("UPDATE records SET source = ? WHERE fetch_key = ? AND idx = ?", source, key, idx);
-    }
-
-    public synchronized void failRecord(long key, int idx, String failureKind, String error) {
-        update("UPDATE records SET state = 'failed', failure_kind = ?, error = ? WHERE fetch_key = ? AND idx = ?",
-                failureKind, error, key, idx);
     }
 
     /**
@@ -317,31 +285,6 @@ public final class FetchStore implements AutoCloseable {
                 status, statusText, headersJson, size, etag, lastModified, body, key, idx);
     }
 
-    /**
-     * A body starts from zero: its response head (as {@link #saveHead}) and its plan (as
-     * {@link #replaceSegments}) in one commit.
-     */
-    public synchronized void startBody(long key, int idx, int status, String statusText, String headersJson,
-                                       long size, String etag, String lastModified, List<SegmentRow> segments) {
-        try {
-            db.setAutoCommit(false);
-            try (PreparedStatement ps = prepare("""
-                    UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
-                           previous = CASE WHEN ? THEN NULL ELSE previous END
-                    WHERE fetch_key = ? AND idx = ?""",
-                    status, statusText, headersJson, size, etag, lastModified, status >= 200 && status <= 299, key, idx)) {
-                ps.executeUpdate();
-            }
-            writeSegments(key, idx, segments);
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-        }
-    }
-
     public synchronized void countIntegrityRetry(long key, int idx) {
         update("UPDATE records SET integrity_retries = integrity_retries + 1 WHERE fetch_key = ? AND idx = ?", key, idx);
     }
@@ -352,6 +295,7 @@ public final class FetchStore implements AutoCloseable {
      * placed files' modification times after.
      */
     public synchronized void setPlacements(long key, List<PlacedFile> files) {
+        durableCommits(true); // a rename in DIR may survive a power loss: so must the record of it
         try {
             db.setAutoCommit(false);
             try (PreparedStatement ps = db.prepareStatement(
@@ -365,27 +309,27 @@ public final class FetchStore implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            db.commit();
+            commit();
         } catch (SQLException e) {
             rollback();
             throw failed(e);
         } finally {
             autoCommit();
+            durableCommits(false);
         }
     }
 
-    // ---- segments (the byte ranges of a body and how much of each is safely on disk) ---------
+    // ---- segments (the byte ranges of a body, how much of each is written and durable) --------
 
     public synchronized List<SegmentRow> segments(long key, int idx) {
         List<SegmentRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT seg, start, end, done FROM segments WHERE fetch_key = ? AND record_idx = ? ORDER BY seg")) {
-            ps.setLong(1, key);
-            ps.setInt(2, idx);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new SegmentRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-                }
+        try (PreparedStatement ps = prepare("""
+                SELECT seg, start, end, done, durable, block FROM segments
+                WHERE fetch_key = ? AND record_idx = ? ORDER BY seg""", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new SegmentRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getInt(6)));
             }
         } catch (SQLException e) {
             throw failed(e);
@@ -393,12 +337,27 @@ public final class FetchStore implements AutoCloseable {
         return rows;
     }
 
-    /** Replaces a body's plan (an empty list forgets it: the body starts from zero). */
+    /** The block checksums of a body's segments, by segment and block. */
+    public synchronized List<BlockRow> blocks(long key, int idx) {
+        List<BlockRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare(
+                "SELECT seg, blk, crc FROM blocks WHERE fetch_key = ? AND record_idx = ? ORDER BY seg, blk", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new BlockRow(rs.getInt(1), rs.getInt(2), rs.getInt(3)));
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
+    /** Replaces a body's plan (an empty list forgets it), with its block checksums. */
     public synchronized void replaceSegments(long key, int idx, List<SegmentRow> segments) {
         try {
             db.setAutoCommit(false);
             writeSegments(key, idx, segments);
-            db.commit();
+            commit();
         } catch (SQLException e) {
             rollback();
             throw failed(e);
@@ -407,14 +366,70 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
-    private void writeSegments(long key, int idx, List<SegmentRow> segments) throws SQLException {
-        try (PreparedStatement del = db.prepareStatement("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?")) {
-            del.setLong(1, key);
-            del.setInt(2, idx);
-            del.executeUpdate();
+    /**
+     * A body starts from zero: its new plan replaces the old one and its generation goes up, in
+     * one commit that survives a power loss when this returns. The caller has emptied the body
+     * file durably before, and writes none of the new bytes before this returns.
+     *
+     * @return the body's new generation
+     */
+    public long startBody(long key, int idx, List<SegmentRow> plan) {
+        return startBody(key, idx, null, plan);
+    }
+
+    /**
+     * As {@link #startBody(long, int, List)}, with the new body's response head (as {@link
+     * #saveHead}) in the same commit, when {@code head} is not null: one commit per body start.
+     *
+     * @return the body's new generation
+     */
+    public synchronized long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan) {
+        durableCommits(true);
+        try {
+            db.setAutoCommit(false);
+            if (head != null) {
+                try (PreparedStatement ps = prepare("""
+                        UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
+                               previous = CASE WHEN ? THEN NULL ELSE previous END
+                        WHERE fetch_key = ? AND idx = ?""",
+                        head.status(), head.statusText(), head.headersJson(), head.size(), head.etag(),
+                        head.lastModified(), head.status() >= 200 && head.status() <= 299, key, idx)) {
+                    ps.executeUpdate();
+                }
+            }
+            writeSegments(key, idx, plan);
+            try (PreparedStatement ps = prepare(
+                    "UPDATE records SET generation = generation + 1 WHERE fetch_key = ? AND idx = ?", key, idx)) {
+                ps.executeUpdate();
+            }
+            long generation;
+            try (PreparedStatement ps = prepare("SELECT generation FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
+                 ResultSet rs = ps.executeQuery()) {
+                generation = rs.next() ? rs.getLong(1) : 0;
+            }
+            commit();
+            return generation;
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+            durableCommits(false);
         }
-        try (PreparedStatement ins = db.prepareStatement(
-                "INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (?, ?, ?, ?, ?, ?)")) {
+    }
+
+    /** A response head as {@link #saveHead} stores it. */
+    public record StoredHead(int status, String statusText, String headersJson, long size, String etag,
+                             String lastModified) {
+    }
+
+    private void writeSegments(long key, int idx, List<SegmentRow> segments) throws SQLException {
+        try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx)) {
+            del.executeUpdate(); // their blocks go with them (ON DELETE CASCADE)
+        }
+        try (PreparedStatement ins = db.prepareStatement("""
+                INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (SegmentRow s : segments) {
                 ins.setLong(1, key);
                 ins.setInt(2, idx);
@@ -422,6 +437,8 @@ public final class FetchStore implements AutoCloseable {
                 ins.setLong(4, s.start());
                 ins.setLong(5, s.end());
                 ins.setLong(6, s.done());
+                ins.setLong(7, s.durable());
+                ins.setInt(8, s.block());
                 ins.addBatch();
             }
             ins.executeBatch();
@@ -429,26 +446,124 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /**
-     * Records that the first {@code done} bytes of a segment are on disk. The caller must have
-     * forced them to the device first: this row is the promise that a restart may trust them.
+     * Records that the first {@code done} bytes of a segment are written, and the checksum of the
+     * block they end in (covering that block up to {@code done}). Not forced, and not a promise
+     * that the bytes are durable: after an unclean stop they are checked against the checksum.
+     *
+     * @param end the segment's end (fixed once a body of unknown length ends), or -1
+     */
+    public void progress(long key, int idx, int seg, long done, long end, int block, int blk, int crc) {
+        together.writeAll(List.of(
+                new GroupCommit.Write("""
+                        UPDATE segments SET done = ?, end = ?, block = ?
+                        WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", new Object[] {done, end, block, key, idx, seg}),
+                new GroupCommit.Write("""
+                        INSERT OR REPLACE INTO blocks (fetch_key, record_idx, seg, blk, crc) VALUES (?, ?, ?, ?, ?)""",
+                        new Object[] {key, idx, seg, blk, crc})));
+    }
+
+    /**
+     * Records that the body file was fsynced with the first {@code durable[i]} bytes of segment
+     * {@code segs[i]}. With {@code force}, this record itself survives a power loss when it
+     * returns (the sync cadence); without, the next forced commit makes it durable.
+     */
+    public synchronized void durable(long key, int idx, int[] segs, long[] durable, boolean force) {
+        if (force) {
+            durableCommits(true);
+        }
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE segments SET durable = MAX(durable, ?) WHERE fetch_key = ? AND record_idx = ? AND seg = ?")) {
+                for (int i = 0; i < segs.length; i++) {
+                    ps.setLong(1, durable[i]);
+                    ps.setLong(2, key);
+                    ps.setInt(3, idx);
+                    ps.setInt(4, segs[i]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failed(e);
+        } finally {
+            autoCommit();
+            if (force) {
+                durableCommits(false);
+            }
+        }
+    }
+
+    /**
+     * A resumed segment holds fewer bytes than recorded (the file was cut short, or blocks beyond
+     * the durable mark did not match their checksums): it goes on from {@code done}.
+     */
+    public synchronized void cutBack(long key, int idx, int seg, long done) {
+        update("""
+                UPDATE segments SET done = ?, durable = MIN(durable, ?)
+                WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", done, done, key, idx, seg);
+    }
+
+    /**
+     * Records that the first {@code done} bytes of a segment are on disk and durable, with no
+     * checksums (a row as older versions kept them). The caller must have forced them first.
      */
     public void checkpoint(long key, int idx, int seg, long done, long end) {
-        together.write("UPDATE segments SET done = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
-                done, end, key, idx, seg);
+        together.write("UPDATE segments SET done = ?, durable = ?, end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+                done, done, end, key, idx, seg);
+    }
+
+    // ---- the retry window (kept across daemon restarts) ------------------------------------------
+
+    /** When the record's transfer started failing without progress since, or null. */
+    public synchronized Instant failingSince(long key, int idx) {
+        try (PreparedStatement ps = prepare("SELECT failing_since FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                long millis = rs.getLong(1);
+                return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+            }
+            return null;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Opens ({@code since}) or closes (null: the transfer progressed) the record's retry window. */
+    public synchronized void setFailingSince(long key, int idx, Instant since) {
+        update("UPDATE records SET failing_since = ? WHERE fetch_key = ? AND idx = ?",
+                since == null ? null : since.toEpochMilli(), key, idx);
+    }
+
+    // ---- lifecycle (branch lifecycle) ------------------------------------------------------
+
+    /** Every write of a fetch's or a record's state: the lifecycle's guarded moves. */
+    public StateWrites states() {
+        return states;
+    }
+
+    /** Committed with other transfers' writes (guarded record endings among them). */
+    GroupCommit together() {
+        return together;
     }
 
     // ---- plumbing -----------------------------------------------------------------------------
 
     /** The writes {@link GroupCommit} gathered, in one transaction, in their order. */
-    private synchronized void commitTogether(List<GroupCommit.Write> writes) {
+    private synchronized int[] commitTogether(List<GroupCommit.Write> writes) {
         try {
             db.setAutoCommit(false);
-            for (GroupCommit.Write w : writes) {
+            int[] changed = new int[writes.size()];
+            for (int i = 0; i < changed.length; i++) {
+                GroupCommit.Write w = writes.get(i);
                 try (PreparedStatement ps = prepare(w.sql(), w.args())) {
-                    ps.executeUpdate();
+                    changed[i] = ps.executeUpdate();
                 }
             }
-            db.commit();
+            commit();
+            return changed;
         } catch (SQLException e) {
             rollback();
             throw failed(e);
@@ -461,12 +576,13 @@ public final class FetchStore implements AutoCloseable {
         List<FetchRow> rows = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), rs.getString("state"),
-                        rs.getString("result"), rs.getString("failure_reason"), rs.getString("message"),
+                rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), FetchState.fromWire(rs.getString("state")),
+                        FetchResult.fromWire(rs.getString("result")), FailureReason.fromWire(rs.getString("failure_reason")),
+                        rs.getString("message"),
                         rs.getLong("upload_total"), rs.getLong("uploaded"), StoredJson.options(rs.getString("options")),
                         rs.getString("created_at"), rs.getString("finished_at"), rs.getInt("hooks_pending") != 0));
             }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
         }
         return rows;
@@ -475,12 +591,26 @@ public final class FetchStore implements AutoCloseable {
     private void update(String sql, Object... args) {
         try (PreparedStatement ps = prepare(sql, args)) {
             ps.executeUpdate();
+            if (db.getAutoCommit()) {
+                commits.committed(fullCommits);
+            }
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
-    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    /** Ends the transaction in progress (and tells the commit listener). */
+    void commit() throws SQLException {
+        db.commit();
+        committed();
+    }
+
+    /** A commit happened (a transaction's, or a statement's in autocommit mode). */
+    void committed() {
+        commits.committed(fullCommits);
+    }
+
+    PreparedStatement prepare(String sql, Object... args) throws SQLException {
         PreparedStatement ps = db.prepareStatement(sql);
         for (int i = 0; i < args.length; i++) {
             ps.setObject(i + 1, args[i]);
@@ -489,15 +619,16 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /** FULL makes the next commits survive a power loss once they return; NORMAL is the rest. */
-    private void durableCommits(boolean durable) {
+    void durableCommits(boolean durable) {
         try (Statement st = db.createStatement()) {
             st.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            fullCommits = durable;
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
-    private void rollback() {
+    void rollback() {
         try {
             db.rollback();
         } catch (SQLException ignored) {
@@ -505,7 +636,7 @@ public final class FetchStore implements AutoCloseable {
         }
     }
 
-    private void autoCommit() {
+    void autoCommit() {
         try {
             db.setAutoCommit(true);
         } catch (SQLException ignored) {
@@ -518,7 +649,7 @@ public final class FetchStore implements AutoCloseable {
         return rs.wasNull() ? null : v;
     }
 
-    private static StoreException failed(Exception e) {
+    static StoreException failed(Exception e) {
         return new StoreException("database error: " + e.getMessage(), e);
     }
 

@@ -2,7 +2,7 @@ package io.bgfetch.store;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Commits the small writes that many transfers make at the same moment (a checkpoint, a record
@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * whatever others queued meanwhile (it leads); one that writes during a commit queues its write
  * and waits for a later leader, at most one commit away. Every write has been committed (or has
  * failed, with the batch's failure) when {@link #write} returns, so a caller's writes stay in
- * the order it made them.
+ * the order it made them. Each write learns how many rows its statements changed: a guarded
+ * state move ({@link StateWrites}) keeps its guard's answer when it is committed with others.
+ * A write of several statements is never split between commits.
  */
 final class GroupCommit {
     /** One statement and its arguments. */
@@ -19,27 +21,39 @@ final class GroupCommit {
     }
 
     private static final class Pending {
-        final Write write;
+        final List<Write> writes;
         boolean done;
+        int[] changed;
         RuntimeException failure;
 
-        Pending(Write write) {
-            this.write = write;
+        Pending(List<Write> writes) {
+            this.writes = writes;
         }
     }
 
-    private final Consumer<List<Write>> commit;
+    private final Function<List<Write>, int[]> commit;
     private final List<Pending> queued = new ArrayList<>();
     private boolean leading;
 
-    /** @param commit runs the writes in one transaction, or throws and commits none of them */
-    GroupCommit(Consumer<List<Write>> commit) {
+    /**
+     * @param commit runs the writes in one transaction and returns the rows each changed, or
+     *               throws and commits none of them
+     */
+    GroupCommit(Function<List<Write>, int[]> commit) {
         this.commit = commit;
     }
 
-    /** Commits the write (with any others queued by then); returns once it is committed. */
-    void write(String sql, Object... args) {
-        Pending mine = new Pending(new Write(sql, args));
+    /**
+     * Commits the write (with any others queued by then); returns once it is committed, with the
+     * number of rows it changed.
+     */
+    int write(String sql, Object... args) {
+        return writeAll(List.of(new Write(sql, args)))[0];
+    }
+
+    /** Commits the statements in one transaction (with others queued by then); returns the rows each changed. */
+    int[] writeAll(List<Write> statements) {
+        Pending mine = new Pending(statements);
         List<Pending> batch;
         synchronized (this) {
             queued.add(mine);
@@ -55,30 +69,35 @@ final class GroupCommit {
                 Thread.currentThread().interrupt();
             }
             if (mine.done) {
-                rethrow(mine);
-                return;
+                return rethrow(mine);
             }
             leading = true;
             batch = new ArrayList<>(queued);
             queued.clear();
         }
         RuntimeException failure = null;
+        int[] changed = null;
         try {
-            List<Write> writes = new ArrayList<>(batch.size());
-            batch.forEach(p -> writes.add(p.write));
-            commit.accept(writes);
+            List<Write> writes = new ArrayList<>();
+            batch.forEach(p -> writes.addAll(p.writes));
+            changed = commit.apply(writes);
         } catch (RuntimeException e) {
             failure = e;
         }
         synchronized (this) {
+            int at = 0;
             for (Pending p : batch) {
                 p.done = true;
                 p.failure = failure;
+                if (changed != null) {
+                    p.changed = java.util.Arrays.copyOfRange(changed, at, at + p.writes.size());
+                }
+                at += p.writes.size();
             }
             leading = false;
             notifyAll();
         }
-        rethrow(mine);
+        return rethrow(mine);
     }
 
     /** Writes waiting for the commit under way (for tests). */
@@ -86,9 +105,10 @@ final class GroupCommit {
         return queued.size();
     }
 
-    private static void rethrow(Pending p) {
+    private static int[] rethrow(Pending p) {
         if (p.failure != null) {
             throw p.failure;
         }
+        return p.changed;
     }
 }

@@ -74,6 +74,22 @@ final class Schema {
             ALTER TABLE records ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE records ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
             """, """
+            ALTER TABLE segments ADD COLUMN durable INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE segments ADD COLUMN block INTEGER NOT NULL DEFAULT 0;
+            UPDATE segments SET durable = done;
+            CREATE TABLE blocks (
+              fetch_key  INTEGER NOT NULL,
+              record_idx INTEGER NOT NULL,
+              seg        INTEGER NOT NULL,
+              blk        INTEGER NOT NULL,
+              crc        INTEGER NOT NULL,
+              PRIMARY KEY (fetch_key, record_idx, seg, blk),
+              FOREIGN KEY (fetch_key, record_idx, seg) REFERENCES segments(fetch_key, record_idx, seg) ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            ALTER TABLE records ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE records ADD COLUMN failing_since INTEGER;
+            UPDATE records SET generation = 1 WHERE status BETWEEN 200 AND 299;
+            """, """
             ALTER TABLE records ADD COLUMN dest_mtime INTEGER;
             """);
 

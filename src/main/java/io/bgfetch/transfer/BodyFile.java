@@ -1,46 +1,33 @@
 package io.bgfetch.transfer;
 
-import io.bgfetch.home.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.CRC32C;
 
 /**
  * A body's file in the store. Segments write into it at their own offsets (positional writes,
  * so parallel connections need no lock), and {@link #force} makes written bytes durable before
- * a checkpoint claims them. The file keeps its name from the first byte to the last: readers
- * (match while arriving) follow it by the record's progress, not by a rename.
+ * the database calls them durable. The file keeps its name from the first byte to the last:
+ * readers (match while arriving) follow it by the record's progress, not by a rename.
  */
 final class BodyFile implements Closeable {
-    private final Path path;
-    private final FileChannel channel;
+    /** Reads for checksums and digests: large enough that the syscalls do not matter. */
+    private static final int READ_BYTES = 1 << 20;
 
-    private BodyFile(Path path, FileChannel channel) {
-        this.path = path;
-        this.channel = channel;
+    private final BodyDisk.Handle file;
+
+    private BodyFile(BodyDisk.Handle file) {
+        this.file = file;
     }
 
-    /**
-     * Opens a body's file, creating it (and its directories) private when it is missing. A file
-     * that exists is opened as it is: a {@code --dest} part file, which the daemon created with
-     * the user's usual mode in the user's directory, keeps that mode, and so does the directory.
-     */
-    static BodyFile open(Path path) throws TransferFailure.Permanent {
+    static BodyFile open(BodyDisk disk, Path path) throws TransferFailure.Permanent {
         try {
-            if (!Files.exists(path)) {
-                PrivateFiles.createMissing(path.getParent()); // never chmods a directory that exists
-                PrivateFiles.file(path);
-            }
-            return new BodyFile(path, FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ));
+            return new BodyFile(disk.open(path));
         } catch (IOException e) {
             throw Failures.local(e);
         }
@@ -51,26 +38,43 @@ final class BodyFile implements Closeable {
         try {
             long at = position;
             while (buffer.hasRemaining()) {
-                at += channel.write(buffer, at);
+                at += file.write(buffer, at);
             }
         } catch (IOException e) {
             throw Failures.local(e);
         }
     }
 
-    /** fdatasync: what was written survives a power loss once this returns. */
-    void force() throws TransferFailure.Permanent {
+    /** Reads {@code buffer.remaining()} bytes at {@code position}; false when the file ends first. */
+    boolean readFully(ByteBuffer buffer, long position) throws TransferFailure.Permanent {
         try {
-            channel.force(false);
+            long at = position;
+            while (buffer.hasRemaining()) {
+                int n = file.read(buffer, at);
+                if (n < 0) {
+                    return false;
+                }
+                at += n;
+            }
+            return true;
         } catch (IOException e) {
             throw Failures.local(e);
         }
     }
 
-    /** Drops everything: the body starts from zero. */
+    /** fdatasync: what was written (and the file's size) survives a power loss once this returns. */
+    void force() throws TransferFailure.Permanent {
+        try {
+            file.force();
+        } catch (IOException e) {
+            throw Failures.local(e);
+        }
+    }
+
+    /** Drops everything: the body starts from zero. Not durable until {@link #force}. */
     void truncate() throws TransferFailure.Permanent {
         try {
-            channel.truncate(0);
+            file.truncate(0);
         } catch (IOException e) {
             throw Failures.local(e);
         }
@@ -78,36 +82,58 @@ final class BodyFile implements Closeable {
 
     long size() throws TransferFailure.Permanent {
         try {
-            return channel.size();
+            return file.size();
         } catch (IOException e) {
             throw Failures.local(e);
         }
     }
 
+    /**
+     * Feeds bytes [position, position + length) into {@code crc}; false when the file is
+     * shorter (the bytes are not there to check).
+     */
+    boolean checksum(CRC32C crc, long position, long length) throws TransferFailure.Permanent {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(READ_BYTES, Math.max(1, length)));
+        long at = position;
+        long left = length;
+        while (left > 0) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+            if (!readFully(buffer, at)) {
+                return false;
+            }
+            buffer.flip();
+            crc.update(buffer);
+            at += buffer.limit();
+            left -= buffer.limit();
+        }
+        return true;
+    }
+
     /** SHA-256 of the first {@code length} bytes, as lowercase hex. */
     String sha256(long length) throws TransferFailure.Permanent {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            long left = length;
-            try (DigestInputStream din = new DigestInputStream(in, md)) {
-                int n;
-                while (left > 0 && (n = din.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
-                    left -= n;
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw Failures.local(e);
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
+        ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+        long at = 0;
+        while (at < length) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - at));
+            if (!readFully(buffer, at)) {
+                break; // shorter than recorded: the digest cannot match
+            }
+            md.update(buffer.array(), 0, buffer.limit());
+            at += buffer.limit();
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     @Override
     public void close() {
         try {
-            channel.close();
+            file.close();
         } catch (IOException ignored) {
             // nothing buffered in a FileChannel
         }

@@ -1,22 +1,24 @@
 package io.bgfetch.transfer;
 
-/** Why a record failed for good, in the contract's words. */
+import io.bgfetch.lifecycle.FailureReason;
+
+/** Why a record's transfer failed for good: the three of the contract's reasons a transfer can give. */
 public enum FailureKind {
     /** An HTTP status outside 200-299 that is not transient, or a transient one retried too long. */
-    BAD_STATUS("bad-status"),
+    BAD_STATUS(FailureReason.BAD_STATUS),
     /** A network error retried too long, an integrity mismatch, or a body that cannot be written. */
-    FETCH_ERROR("fetch-error"),
+    FETCH_ERROR(FailureReason.FETCH_ERROR),
     /** The disk or the configured quota cannot hold the body. */
-    QUOTA("quota-exceeded");
+    QUOTA(FailureReason.QUOTA_EXCEEDED);
 
-    private final String reason;
+    private final FailureReason reason;
 
-    FailureKind(String reason) {
+    FailureKind(FailureReason reason) {
         this.reason = reason;
     }
 
-    /** The contract's failureReason string. */
-    public String reason() {
+    /** The contract's failureReason. */
+    public FailureReason reason() {
         return reason;
     }
 }

@@ -170,6 +170,15 @@ public final class HttpTransport implements Closeable {
             cancel.untrack(request);
             cancel.throwIfCancelled();
             throw Failures.network(e);
+        } catch (IllegalStateException e) {
+            // An exchange aborted while HttpClient sets it up (its endpoint released under it) is
+            // reported this way at some steps: a stop, not an internal error that fails the fetch.
+            cancel.untrack(request);
+            if (!request.isCancelled()) {
+                throw e;
+            }
+            cancel.throwIfCancelled();
+            throw Failures.network(new IOException("the request was aborted", e));
         }
     }
 

@@ -5,6 +5,7 @@ import java.net.URI;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * A request answered (after its redirects) and not yet closed: the final response, the URL
@@ -17,6 +18,7 @@ final class OpenExchange implements Cancellable {
     private final ClassicHttpResponse response;
     private final URI uri;
     private final Cancellation cancel;
+    private volatile boolean bodyRead;
     private boolean closed;
 
     OpenExchange(NetworkClients.Lease lease, HttpUriRequestBase request, ClassicHttpResponse response, URI uri,
@@ -26,6 +28,11 @@ final class OpenExchange implements Cancellable {
         this.response = response;
         this.uri = uri;
         this.cancel = cancel;
+    }
+
+    private boolean hasNoBody() {
+        HttpEntity entity = response.getEntity();
+        return entity == null || entity.getContentLength() == 0;
     }
 
     ClassicHttpResponse response() {
@@ -43,15 +50,25 @@ final class OpenExchange implements Cancellable {
         return request.cancel();
     }
 
+    /** The response body was read to its end: closing may keep the connection for another request. */
+    void bodyRead() {
+        bodyRead = true;
+    }
+
     /**
-     * Ends the exchange and gives back the client. Call only after the body was read to the end
-     * or the exchange was cancelled: closing an unread response would drain it.
+     * Ends the exchange and gives back the client. Unless the body was read to its end (or there
+     * is none), the exchange is aborted first: HttpClient would otherwise drain an unread body
+     * (possibly endless) just to reuse the connection. So every path out of a transfer, failures
+     * included, drops an unread response instead of reading it.
      */
     void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (!bodyRead && !hasNoBody()) {
+            request.cancel();
+        }
         cancel.untrack(request);
         try {
             response.close();

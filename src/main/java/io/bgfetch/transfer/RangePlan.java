@@ -20,8 +20,13 @@ final class RangePlan {
      * @param splittable  the server accepts ranges and gave a validator
      */
     static List<Segment> plan(long size, int connections, boolean splittable) {
+        return plan(size, connections, splittable, 0);
+    }
+
+    /** @param blockBytes the size of the blocks each segment is checksummed in (0: decided when it is first written) */
+    static List<Segment> plan(long size, int connections, boolean splittable, int blockBytes) {
         if (size < 0) {
-            return List.of(new Segment(0, 0, -1, 0));
+            return List.of(segment(0, 0, -1, blockBytes));
         }
         if (size == 0) {
             return List.of();
@@ -32,9 +37,13 @@ final class RangePlan {
         for (int i = 0; i < n; i++) {
             long start = i * step;
             long end = i == n - 1 ? size : start + step;
-            plan.add(new Segment(i, start, end, 0));
+            plan.add(segment(i, start, end, blockBytes));
         }
         return plan;
+    }
+
+    private static Segment segment(int index, long start, long end, int blockBytes) {
+        return new Segment(index, start, end, 0, 0, blockBytes, new long[0]);
     }
 
     /** Parses {@code Content-Range: bytes a-b/total}; returns {a, b, total} (total -1 for "*"), or null. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
@@ -65,10 +66,12 @@ public final class RecordDownload {
     }
 
     public Outcome run() {
-        RetryPolicy retry = new RetryPolicy(settings, request.retryFor());
+        // The window may have opened before the daemon last stopped: it goes on counting from then.
+        RetryPolicy retry = new RetryPolicy(settings, request.retryFor(), listener.retryWindowStart(),
+                listener::retryWindow);
         int restartsInARow = 0;
         int integrityRetries = request.integrityRetries();
-        try (BodyFile body = BodyFile.open(request.bodyFile())) {
+        try (BodyFile body = BodyFile.open(settings.disk(), request.bodyFile())) {
             repairPlan(body);
             // Progress is bytes beyond the most ever held: a server that cuts every attempt short
             // after a restart would otherwise "progress" each time and be retried for ever.
@@ -95,7 +98,7 @@ public final class RecordDownload {
                                 return failed(FailureKind.FETCH_ERROR, 0, why);
                             }
                             integrityRetries = 0;
-                            retry = new RetryPolicy(settings, request.retryFor());
+                            retry.progressed(); // a new source, a new window
                             restart(body, why + "; trying the next source");
                             continue;
                         }
@@ -117,7 +120,7 @@ public final class RecordDownload {
                         if (!nextSource(FailureKind.FETCH_ERROR, r.getMessage())) {
                             return failed(FailureKind.FETCH_ERROR, 0, r.getMessage());
                         }
-                        retry = new RetryPolicy(settings, request.retryFor());
+                        retry.progressed(); // a new source, a new window
                         restartsInARow = 0;
                     }
                 } catch (TransferFailure.Transient t) {
@@ -134,14 +137,14 @@ public final class RecordDownload {
                         if (!nextSource(t.kindWhenExhausted(), t.getMessage())) {
                             return failed(t.kindWhenExhausted(), t.httpStatus(), t.getMessage());
                         }
-                        retry = new RetryPolicy(settings, request.retryFor());
+                        retry.progressed(); // a new source, a new window
                         restartsInARow = 0;
                     }
                 } catch (TransferFailure.Permanent p) {
                     if (!nextSource(p.kind(), p.getMessage())) {
                         return failed(p.kind(), p.httpStatus(), p.getMessage());
                     }
-                    retry = new RetryPolicy(settings, request.retryFor());
+                    retry.progressed(); // a new source, a new window
                     restartsInARow = 0;
                 } catch (TransferFailure cancelled) {
                     return new Outcome.Cancelled();
@@ -209,12 +212,22 @@ public final class RecordDownload {
                 listener.errorResponse(HttpTransport.headOf(response));
                 throw HttpTransport.statusFailure(response);
             }
+            if (response.getCode() == 206) {
+                // A part of something, asked for nothing in particular: never a complete body.
+                exchange.cancel();
+                throw new TransferFailure.Transient("the server answered 206 (a part of the body) to a request"
+                        + " for the whole body", 0, null, null);
+            }
             ResponseHead h = HttpTransport.headOf(response);
             if ("HEAD".equals(request.method())) {
                 h = new ResponseHead(h.status(), h.statusText(), h.headers(), 0, h.etag(), h.lastModified(), false);
             }
             conditional = false; // from here on the stored body is being replaced
+            // Emptied durably before the new body is described (planned, below, is a forced
+            // commit), and both before its first byte: after a power cut the store never
+            // describes one version over bytes of another.
             body.truncate();
+            body.force();
             try {
                 listener.headReceived(h);
             } catch (TransferFailure.Permanent refused) {
@@ -223,7 +236,7 @@ public final class RecordDownload {
             }
             head = h;
             boolean splittable = request.resumable() && h.acceptsRanges() && h.ifRangeValidator() != null;
-            plan = RangePlan.plan(h.size(), request.connections(), splittable);
+            plan = RangePlan.plan(h.size(), request.connections(), splittable, blockBytes());
             listener.planned(plan);
             if (plan.isEmpty()) {
                 return;
@@ -245,7 +258,8 @@ public final class RecordDownload {
         if (openExchange != null) {
             group.track(openExchange);
         }
-        SegmentFetcher fetcher = new SegmentFetcher(http, settings, current, head, body, listener, limiter, group);
+        BodySync sync = new BodySync(body, listener, settings);
+        SegmentFetcher fetcher = new SegmentFetcher(http, settings, current, head, body, listener, limiter, group, sync);
         AtomicReference<TransferFailure> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         try {
@@ -282,6 +296,13 @@ public final class RecordDownload {
             }
         } finally {
             cancel.release(group);
+            // Whatever stopped the segments, what they wrote is made durable before anyone is
+            // told: a Done body is fsynced whole, a stopped one resumes from here.
+            try {
+                sync.finish();
+            } catch (TransferFailure.Permanent e) {
+                failure.accumulateAndGet(e, RecordDownload::moreTelling);
+            }
         }
         cancel.throwIfCancelled();
         if (failure.get() != null) {
@@ -316,27 +337,51 @@ public final class RecordDownload {
     }
 
     /**
-     * Never trusts a checkpoint blindly: a segment cannot claim bytes beyond the end of the file
-     * (a lost write, a file deleted by hand); it is cut back to what the file holds.
+     * Never trusts a stored plan blindly. A segment cannot claim bytes beyond the end of the file
+     * (a lost write, a file deleted by hand), and bytes recorded beyond its durable mark (an
+     * unclean stop came before their fsync) are kept only block by block while the file matches
+     * their checksums: from the first block that does not, the segment is fetched again.
      */
     private void repairPlan(BodyFile body) throws TransferFailure.Permanent {
         if (plan.isEmpty()) {
             return;
         }
         long fileSize = body.size();
-        List<Segment> repaired = new ArrayList<>();
-        boolean changed = false;
         for (Segment s : plan) {
-            long safe = Math.max(0, Math.min(s.written(), fileSize - s.start()));
-            changed |= safe != s.written();
-            repaired.add(new Segment(s.index(), s.start(), s.end(), safe));
-        }
-        plan = repaired;
-        if (changed) {
-            for (Segment s : repaired) {
-                listener.checkpoint(s, s.written());
+            long held = Math.max(0, Math.min(s.written(), fileSize - s.start()));
+            long trusted = verified(body, s, held);
+            if (trusted != s.written()) {
+                listener.cutBack(s, trusted);
+                s.cutBack(trusted);
             }
         }
+    }
+
+    /** How many of the segment's first {@code held} bytes can be trusted. */
+    private static long verified(BodyFile body, Segment s, long held) throws TransferFailure.Permanent {
+        long durable = Math.min(s.durable(), held);
+        int block = s.blockBytes();
+        if (durable >= s.written()) {
+            return durable;
+        }
+        if (block <= 0) {
+            return durable; // no checksums to check the rest against
+        }
+        for (long from = durable - durable % block; from < s.written(); from += block) {
+            long length = Math.min(block, s.written() - from); // a checksum covers its block up to the recorded end
+            long stored = s.storedCrc((int) (from / block));
+            CRC32C crc = new CRC32C();
+            if (from + length > held || stored == Segment.NO_CRC
+                    || !body.checksum(crc, s.start() + from, length) || crc.getValue() != stored) {
+                return Math.max(from, durable);
+            }
+        }
+        return s.written();
+    }
+
+    /** The block size new plans are checksummed in. */
+    private int blockBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, settings.checkpointBytes());
     }
 
     private long progress() {

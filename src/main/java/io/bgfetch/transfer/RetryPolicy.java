@@ -7,30 +7,46 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * When to try a failing body again: exponential backoff with jitter, capped, honouring the
  * server's Retry-After, for as long as the fetch's retry window allows. The window counts from
  * the first failure since the body last made progress, so a long download over a flaky link
- * is not failed merely for being long.
+ * is not failed merely for being long. The window's start is handed to {@code windowChanged}
+ * whenever it opens or closes, so that it can be stored and counted across daemon restarts.
  */
 final class RetryPolicy {
     private final Duration base;
     private final Duration max;
     private final Duration retryFor;
+    private final Consumer<Instant> windowChanged;
     private Instant failingSince;
     private int failures;
 
     RetryPolicy(TransferSettings settings, Duration retryFor) {
+        this(settings, retryFor, null, since -> { });
+    }
+
+    /**
+     * @param failingSince  the start of a window already open (stored at an earlier stop), or null
+     * @param windowChanged told the window's new start, or null when it closes
+     */
+    RetryPolicy(TransferSettings settings, Duration retryFor, Instant failingSince, Consumer<Instant> windowChanged) {
         this.base = settings.backoffBase();
         this.max = settings.backoffMax();
         this.retryFor = retryFor;
+        this.failingSince = failingSince;
+        this.windowChanged = windowChanged;
     }
 
-    /** The body moved forward: the next failure starts a fresh window and a short delay. */
+    /** The body moved forward (or a new source took over): the next failure starts a fresh window and a short delay. */
     void progressed() {
-        failingSince = null;
         failures = 0;
+        if (failingSince != null) {
+            failingSince = null;
+            windowChanged.accept(null);
+        }
     }
 
     /**
@@ -42,6 +58,7 @@ final class RetryPolicy {
         Instant now = Instant.now();
         if (failingSince == null) {
             failingSince = now;
+            windowChanged.accept(now);
         }
         Duration left = retryFor.minus(Duration.between(failingSince, now));
         if (left.isNegative() || left.isZero()) {

@@ -5,20 +5,43 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One byte range of a body, fetched over one connection: bytes [start, end) of the resource.
  * {@code end} is -1 while the body's length is unknown. {@link #written} counts bytes written
- * to the body file from {@code start} (readable by others, maybe not yet durable); only
- * checkpoints, which follow an fsync, are what a restart trusts.
+ * to the body file from {@code start} (readable by others, maybe not yet durable);
+ * {@link #durable} those known to be fsynced.
+ *
+ * <p>The segment is cut into blocks of {@link #blockBytes} from its start, each with a CRC32C
+ * recorded as it fills. A segment read back from the store carries the recorded checksums
+ * ({@link #storedCrc}) so that bytes written but perhaps not durable can be checked against
+ * the file before they are trusted.
  */
 public final class Segment {
+    /** A stored checksum that is missing. */
+    public static final long NO_CRC = -1;
+
     private final int index;
     private final long start;
     private volatile long end;
     private final AtomicLong written;
+    private volatile long durable;
+    private volatile int blockBytes;
+    private final long[] storedCrcs;
 
+    /** A segment whose written bytes are all durable, with no stored checksums. */
     public Segment(int index, long start, long end, long written) {
+        this(index, start, end, written, written, 0, new long[0]);
+    }
+
+    /**
+     * @param blockBytes the block size of {@code storedCrcs}; 0 when unknown yet
+     * @param storedCrcs the recorded checksum of each block (unsigned 32 bits), or {@link #NO_CRC}
+     */
+    public Segment(int index, long start, long end, long written, long durable, int blockBytes, long[] storedCrcs) {
         this.index = index;
         this.start = start;
         this.end = end;
         this.written = new AtomicLong(written);
+        this.durable = Math.min(durable, written);
+        this.blockBytes = blockBytes;
+        this.storedCrcs = storedCrcs.clone();
     }
 
     public int index() {
@@ -43,6 +66,38 @@ public final class Segment {
 
     void addWritten(long n) {
         written.addAndGet(n);
+    }
+
+    /** Bytes from {@code start} fsynced and recorded as such. */
+    public long durable() {
+        return durable;
+    }
+
+    void markDurable(long bytes) {
+        durable = Math.max(durable, bytes);
+    }
+
+    /** The segment holds only its first {@code bytes} (a repair at resume). */
+    void cutBack(long bytes) {
+        written.set(bytes);
+        durable = Math.min(durable, bytes);
+    }
+
+    /** The size of the blocks its checksums cover; 0 until the segment is first written. */
+    public int blockBytes() {
+        return blockBytes;
+    }
+
+    /** Fixes the block size of a segment that had none (one made before it was ever written). */
+    void useBlockBytes(int bytes) {
+        if (blockBytes <= 0) {
+            blockBytes = bytes;
+        }
+    }
+
+    /** The checksum recorded for block {@code blk}, or {@link #NO_CRC}. */
+    long storedCrc(int blk) {
+        return blk < storedCrcs.length ? storedCrcs[blk] : NO_CRC;
     }
 
     /** The next byte of the resource this segment needs. */

@@ -9,9 +9,10 @@ import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * Moves one segment's bytes from a response into the body file: reads into a large buffer,
- * writes it positionally, and checkpoints (fsync, then report) every
- * {@link TransferSettings#checkpointBytes()} in the background, and synchronously when the
- * segment stops for any reason.
+ * writes it positionally, sums each block's CRC32C as it is written, and records the progress
+ * with the block's checksum each time a block fills ({@link TransferSettings#checkpointBytes()})
+ * and when the segment stops for any reason. Durability is {@link BodySync}'s: it fsyncs the
+ * body on its cadence and once the segments stop.
  */
 final class SegmentFetcher {
     private final HttpTransport http;
@@ -22,9 +23,10 @@ final class SegmentFetcher {
     private final TransferListener listener;
     private final RateLimiter limiter;
     private final Cancellation cancel;
+    private final BodySync sync;
 
     SegmentFetcher(HttpTransport http, TransferSettings settings, DownloadRequest request, ResponseHead head,
-                   BodyFile body, TransferListener listener, RateLimiter limiter, Cancellation cancel) {
+                   BodyFile body, TransferListener listener, RateLimiter limiter, Cancellation cancel, BodySync sync) {
         this.http = http;
         this.settings = settings;
         this.request = request;
@@ -33,6 +35,7 @@ final class SegmentFetcher {
         this.listener = listener;
         this.limiter = limiter;
         this.cancel = cancel;
+        this.sync = sync;
     }
 
     /** Continues {@code segment} where it stands with a ranged request proven by If-Range. */
@@ -85,6 +88,19 @@ final class SegmentFetcher {
         if (head.etag() != null && etag != null && !head.etag().equals(etag.getValue())) {
             throw new TransferFailure.RestartBody("the ETag changed");
         }
+        // The answer must show the validator it was asked with: a 206 that says nothing about
+        // which version it is a part of cannot be appended to bytes of a known version.
+        String validator = head.ifRangeValidator();
+        if (validator.equals(head.etag())) {
+            if (etag == null) {
+                throw new TransferFailure.RestartBody("the partial answer carries no ETag to show it is the same version");
+            }
+        } else {
+            Header lastModified = response.getFirstHeader("Last-Modified");
+            if (lastModified == null || !validator.equals(lastModified.getValue())) {
+                throw new TransferFailure.RestartBody("the partial answer does not carry the Last-Modified date it was asked for");
+            }
+        }
     }
 
     /**
@@ -95,12 +111,24 @@ final class SegmentFetcher {
     void stream(OpenExchange exchange, Segment segment) throws TransferFailure {
         HttpEntity entity = exchange.response().getEntity();
         if (entity == null) {
+            exchange.bodyRead();
             finishUnknownLength(segment);
+            record(segment, null);
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(settings.bufferBytes());
-        BackgroundCheckpoint background = new BackgroundCheckpoint(body, listener, segment);
-        long sinceCheckpoint = 0;
+        segment.useBlockBytes((int) Math.min(Integer.MAX_VALUE, settings.checkpointBytes()));
+        BlockChecksum sums;
+        try {
+            sums = BlockChecksum.at(segment, body);
+        } catch (TransferFailure f) {
+            exchange.cancel();
+            throw f;
+        }
+        // A heap buffer: HttpClient reads into arrays, and the file write copies it once more into
+        // a cached direct buffer (one memcpy); large writes keep the syscalls few.
+        byte[] array = new byte[settings.bufferBytes()];
+        int filled = 0;
+        long before = segment.written();
         boolean endOfBody = false;
         // A response read to its announced end is complete, and its connection goes back to the
         // pool for the next record (keep-alive); only one left unfinished is aborted.
@@ -110,37 +138,37 @@ final class SegmentFetcher {
         try {
             in = entity.getContent();
             while (true) {
-                long room = segment.end() < 0 ? Long.MAX_VALUE : segment.end() - segment.position() - buffer.position();
+                long room = segment.end() < 0 ? Long.MAX_VALUE : segment.end() - segment.position() - filled;
                 if (room <= 0) {
                     endOfBody = announced >= 0 && fromResponse == announced;
+                    if (endOfBody) {
+                        exchange.bodyRead();
+                    }
                     break;
                 }
-                int want = (int) Math.min(buffer.remaining(), room);
-                int n = in.read(buffer.array(), buffer.position(), want);
+                int n = in.read(array, filled, (int) Math.min(array.length - filled, room));
                 if (n == -1) {
                     endOfBody = true;
+                    exchange.bodyRead();
                     break;
                 }
-                buffer.position(buffer.position() + n);
+                filled += n;
                 fromResponse += n;
                 listener.bytesArrived(n);
                 limiter.acquire(n, cancel);
-                if (!buffer.hasRemaining()) {
-                    sinceCheckpoint += flush(buffer, segment);
-                    if (sinceCheckpoint >= settings.checkpointBytes()) {
-                        background.request();
-                        sinceCheckpoint = 0;
-                    }
+                if (filled == array.length) {
+                    flush(array, filled, segment, sums);
+                    filled = 0;
                 }
                 cancel.throwIfCancelled();
             }
         } catch (IOException e) {
             // What arrived before the failure is good data from this response: keep it.
-            saveQuietly(buffer, segment, background);
+            saveQuietly(array, filled, segment, sums, before);
             cancel.throwIfCancelled();
             throw Failures.network(e);
         } catch (TransferFailure.Cancelled | TransferFailure.Permanent stop) {
-            saveQuietly(buffer, segment, background);
+            saveQuietly(array, filled, segment, sums, before);
             throw stop;
         } finally {
             if (!endOfBody) {
@@ -148,16 +176,16 @@ final class SegmentFetcher {
             }
             closeQuietly(in);
         }
-        flush(buffer, segment);
-        background.finish();
+        flush(array, filled, segment, sums);
         if (segment.end() < 0) {
             finishUnknownLength(segment);
         } else if (segment.position() < segment.end()) {
-            checkpoint(segment);
+            recordIfMoved(segment, sums, before);
             throw new TransferFailure.Transient("the body ended early at byte " + segment.position()
                     + " of " + segment.end(), 0, null, null);
         }
-        checkpoint(segment);
+        // Always at the end: a body of unknown length records its end here.
+        record(segment, sums);
     }
 
     private void finishUnknownLength(Segment segment) {
@@ -166,26 +194,40 @@ final class SegmentFetcher {
         }
     }
 
-    private long flush(ByteBuffer buffer, Segment segment) throws TransferFailure.Permanent {
-        buffer.flip();
-        int n = buffer.remaining();
-        body.write(buffer, segment.position());
+    /** Writes {@code n} buffered bytes at the segment's position, then records the blocks they fill. */
+    private void flush(byte[] array, int n, Segment segment, BlockChecksum sums) throws TransferFailure.Permanent {
+        if (n == 0) {
+            return;
+        }
+        long before = segment.written();
+        body.write(ByteBuffer.wrap(array, 0, n), segment.position());
         segment.addWritten(n);
-        buffer.clear();
-        return n;
+        sums.add(array, 0, n, before, (blk, crc, writtenAtEnd) -> {
+            listener.progress(segment, writtenAtEnd, blk, crc);
+            sync.recorded(segment, writtenAtEnd, settings.checkpointBytes());
+        });
     }
 
-    private void checkpoint(Segment segment) throws TransferFailure.Permanent {
-        body.force();
-        listener.checkpoint(segment, segment.written());
+    /** Records where the segment stands, with the checksum of the block it ends in. */
+    private void record(Segment segment, BlockChecksum sums) throws TransferFailure.Permanent {
+        int blk = sums == null ? -1 : sums.lastBlock();
+        long written = segment.written();
+        listener.progress(segment, written, blk, sums == null ? 0 : sums.lastCrc());
+        sync.recorded(segment, written, sums != null && sums.partial() ? written % segment.blockBytes() : 0);
+    }
+
+    /** Records a stop when this stream wrote something; a stop with nothing new has nothing to say. */
+    private void recordIfMoved(Segment segment, BlockChecksum sums, long before) throws TransferFailure.Permanent {
+        if (segment.written() != before && sums.partial()) {
+            record(segment, sums);
+        }
     }
 
     /** Keeps the bytes already received when a transfer stops early; they are valid. */
-    private void saveQuietly(ByteBuffer buffer, Segment segment, BackgroundCheckpoint background) {
+    private void saveQuietly(byte[] array, int filled, Segment segment, BlockChecksum sums, long before) {
         try {
-            flush(buffer, segment);
-            background.finish();
-            checkpoint(segment);
+            flush(array, filled, segment, sums);
+            recordIfMoved(segment, sums, before);
         } catch (TransferFailure.Permanent ignored) {
             // the write failure will surface on the next attempt
         }

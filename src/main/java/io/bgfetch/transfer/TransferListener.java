@@ -10,7 +10,8 @@ import java.util.List;
 public interface TransferListener {
 
     /**
-     * A response the body starts from zero with (a fresh download or a restart). Persist it.
+     * A response the body starts from zero with (a fresh download or a restart). Persist it, at
+     * the latest with the plan ({@link #planned}), which always follows before the first byte.
      * May refuse the body, e.g. with a quota failure when its size cannot be stored.
      */
     void headReceived(ResponseHead head) throws TransferFailure.Permanent;
@@ -21,18 +22,40 @@ public interface TransferListener {
      */
     void errorResponse(ResponseHead head);
 
-    /** The body's new plan, every segment at zero; replaces any earlier plan. */
+    /**
+     * The body's new plan, every segment at zero: it replaces any earlier plan and starts a new
+     * generation of the body. Must be durable (survive a power loss) when it returns: the body
+     * file was emptied durably just before, and the new body's bytes are written only after.
+     */
     void planned(List<Segment> plan);
 
     /** {@code n} more body bytes arrived (counted before they are durable). Called very often. */
     void bytesArrived(int n) throws TransferFailure.Permanent;
 
     /**
-     * The first {@code durableBytes} bytes of the segment are fsynced to the body file: persist
-     * that, so a restart continues from there. Throws when it cannot be recorded (a full disk
-     * is a quota failure). May be called from a background thread.
+     * The first {@code written} bytes of the segment are in the body file (not necessarily
+     * durable yet), and block {@code blk} of the segment, the one those bytes end in, has the
+     * CRC32C {@code crc} over its bytes up to there ({@code blk} is -1 when nothing is written).
+     * Record it cheaply: after an unclean stop these bytes are checked against their checksums
+     * before they are trusted. Called once per block per connection, and when a connection stops.
+     * Throws when it cannot be recorded (a full disk is a quota failure).
      */
-    void checkpoint(Segment segment, long durableBytes) throws TransferFailure.Permanent;
+    void progress(Segment segment, long written, int blk, int crc) throws TransferFailure.Permanent;
+
+    /**
+     * The body file was fsynced holding the first {@code bytes[i]} bytes of segment
+     * {@code segments[i]}: record them as durable. With {@code force} (the sync cadence) the
+     * record itself must survive a power loss when this returns; without (a transfer stopping)
+     * the next forced commit may carry it. May be called from a background thread.
+     */
+    void durable(int[] segments, long[] bytes, boolean force) throws TransferFailure.Permanent;
+
+    /**
+     * At resume, the segment turned out to hold only its first {@code bytes} (the file is shorter,
+     * or blocks past the durable mark did not match their checksums): it goes on from there.
+     * Called before the segment itself is cut back, so {@code segment.written()} is what it claimed.
+     */
+    void cutBack(Segment segment, long bytes) throws TransferFailure.Permanent;
 
     /** The stored bytes were discarded; the body starts from zero. */
     void restarted(String reason);
@@ -48,6 +71,15 @@ public interface TransferListener {
 
     /** Bytes of the request body sent so far in the current attempt. */
     void uploaded(long bytes);
+
+    /** When the retry window open at the last stop started (persisted), or null: it goes on counting. */
+    default Instant retryWindowStart() {
+        return null;
+    }
+
+    /** The retry window opened at {@code since}, or closed (null) because the body progressed: persist it. */
+    default void retryWindow(Instant since) {
+    }
 
     /**
      * The source in use failed for good and the next one takes over: persist {@code source}

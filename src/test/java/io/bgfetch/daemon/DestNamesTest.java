@@ -1,5 +1,6 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.lifecycle.RecordState;
 import io.bgfetch.protocol.RequestSpec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,8 +75,8 @@ class DestNamesTest {
 
     private static RecordRow withDisposition(int idx, String url, String outName, String disposition) {
         String headers = "{\"content-disposition\":" + jsonString(disposition) + "}";
-        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", "done", 200, "OK", headers,
-                10, null, null, "", "", 0, null);
+        return new RecordRow(KEY, idx, new RequestSpec(url, null, outName, null), "GET", RecordState.DONE, 200, "OK", headers,
+                10, null, null, null, "", 0, null);
     }
 
     private static String jsonString(String s) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RequestSpec;
 import io.bgfetch.store.FetchRow;
@@ -75,7 +78,7 @@ class DestPlacerTest {
         Path file = DestPlacer.prepare(paths, f, idx);
         Files.write(file, content);
         store.saveHead(f.key(), idx, 200, "OK", headersJson, content.length, null, null);
-        store.completeRecord(f.key(), idx, content.length);
+        store.states().completeRecord(f.key(), idx, content.length);
         return content;
     }
 
@@ -268,7 +271,7 @@ class DestPlacerTest {
         byte[] body = bytes(1000, 3);
         Files.createDirectories(paths.fetchDir(f.key()));
         Files.write(paths.body(f.key(), 0), body);
-        store.completeRecord(f.key(), 0, body.length);
+        store.states().completeRecord(f.key(), 0, body.length);
 
         Path placed = placer.place(f, records(f)).get(0);
 
@@ -284,7 +287,7 @@ class DestPlacerTest {
                 previousFile.toString(), mtime);
         FetchRow f = fetch("recheck", dest, List.of(new RequestSpec("https://h/a.bin"), new RequestSpec("https://other/a.bin")),
                 List.of(p));
-        store.keepPrevious(f.key(), 0, p);
+        store.states().keepPrevious(f.key(), 0, p);
         return f;
     }
 
@@ -330,14 +333,14 @@ class DestPlacerTest {
         FetchRow f = fetch("f", "https://h/a.bin", "https://h/b.bin");
         byte[] b0 = arrive(f, 0, bytes(100, 1));
         Files.write(DestPlacer.prepare(paths, f, 1), bytes(40, 2)); // record 1 incomplete
-        store.failRecord(f.key(), 1, "bad-status", "HTTP 500");
+        store.states().failRecord(f.key(), 1, FailureReason.BAD_STATUS, "HTTP 500");
 
         placer.withdraw(f, records(f), true);
 
         assertEquals(List.of(), names(dest), "no part file left in the user's directory");
         assertArrayEquals(b0, Files.readAllBytes(paths.body(f.key(), 0)), "the complete body stays matchable");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.body(f.key(), 0))));
-        store.finish(f.key(), "failure", "bad-status", "HTTP 500");
+        store.states().end(f.key(), FetchMove.END, FetchResult.FAILURE, FailureReason.BAD_STATUS, "HTTP 500");
         FetchRow ended = store.find(f.key()).orElseThrow();
         assertEquals(paths.body(f.key(), 0), paths.current(ended, records(f).get(0)));
         assertFalse(Files.exists(paths.body(f.key(), 1)));

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
@@ -47,13 +50,13 @@ class SnapshotsTest {
         // record 0: complete, 100 bytes
         store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\",\"etag\":\"\\\"x\\\"\"}", 100, "\"x\"", null);
         store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 100)));
-        store.setRecordState(key, 0, "done");
+        store.states().completeRecord(key, 0, 100);
         // record 1: two segments, 30 of [0,50) and 20 of [50,100)
         store.saveHead(key, 1, 200, "OK", "{}", 100, "\"y\"", null);
         store.replaceSegments(key, 1, List.of(new SegmentRow(0, 0, 50, 30), new SegmentRow(1, 50, 100, 20)));
         // record 2: failed, with leftovers that must not count
         store.replaceSegments(key, 2, List.of(new SegmentRow(0, 0, 100, 70)));
-        store.failRecord(key, 2, "bad-status", "HTTP 404");
+        store.states().failRecord(key, 2, FailureReason.BAD_STATUS, "HTTP 404");
     }
 
     @AfterEach
@@ -117,7 +120,7 @@ class SnapshotsTest {
 
     @Test
     void aFinishedRegistrationCarriesItsResult() {
-        store.finish(key, "failure", "bad-status", "HTTP 404");
+        store.states().end(key, FetchMove.END, FetchResult.FAILURE, FailureReason.BAD_STATUS, "HTTP 404");
         Registration reg = snapshots.registration(store.find(key).orElseThrow(), null);
         assertEquals("done", reg.state());
         assertEquals("failure", reg.result());
@@ -209,7 +212,7 @@ class SnapshotsTest {
         long k = store.register(new NewFetch("chunked", FetchOptions.DEFAULTS, List.of(new RequestSpec("https://h/a")), 0))[0];
         store.saveHead(k, 0, 200, "OK", "{}", -1, null, null);
         store.replaceSegments(k, 0, List.of(new SegmentRow(0, 0, 777, 777)));
-        store.completeRecord(k, 0, 777);
+        store.states().completeRecord(k, 0, 777);
 
         RecordInfo info = snapshots.record(store.find(k).orElseThrow(), store.records(k).get(0), null);
         assertEquals(777, info.size());
@@ -222,7 +225,7 @@ class SnapshotsTest {
         PreviousResponse prev = new PreviousResponse(200, "OK", "{}", 10, "\"v\"", null, null);
         long k = store.register(new NewFetch("recheck", FetchOptions.DEFAULTS, List.of(new RequestSpec("https://h/a")),
                 0, List.of(prev)))[0];
-        store.keepPrevious(k, 0, prev);
+        store.states().keepPrevious(k, 0, prev);
 
         RecordInfo info = snapshots.record(store.find(k).orElseThrow(), store.records(k).get(0), null);
         assertTrue(info.notModified());
@@ -283,7 +286,7 @@ class SnapshotsTest {
                 new RequestSpec("https://h/b"), new RequestSpec("https://h/c")), 0))[0];
         FetchRow f = store.find(k).orElseThrow();
         store.saveHead(k, 0, 200, "OK", "{}", -1, null, null);
-        store.completeRecord(k, 0, 300);                          // done, length learnt at the end
+        store.states().completeRecord(k, 0, 300);                          // done, length learnt at the end
         store.saveHead(k, 1, 200, "OK", "{}", 200, null, null);   // arriving, announced
         assertEquals(0, Snapshots.expectedTotal(f, store.tallies(k)), "record 2 has no response yet");
 
@@ -296,7 +299,7 @@ class SnapshotsTest {
         store.saveHead(k, 2, 200, "OK", "{}", 50, null, null);
         assertEquals(550, Snapshots.expectedTotal(f, store.tallies(k)));
 
-        store.failRecord(k, 1, "fetch-error", "gone");
+        store.states().failRecord(k, 1, FailureReason.FETCH_ERROR, "gone");
         assertEquals(350, Snapshots.expectedTotal(f, store.tallies(k)), "a failed record counts as 0");
     }
 

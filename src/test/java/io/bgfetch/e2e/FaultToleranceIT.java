@@ -181,6 +181,32 @@ class FaultToleranceIT extends EndToEndTest {
         assertEquals("failed", record("err", url).get("state"));
     }
 
+    /**
+     * The window is stored: a daemon killed and started again two and a half seconds into a 4 s
+     * window fails the record when the 4 s are up, not 4 s after its own start.
+     */
+    @Test
+    void theRetryWindowKeepsCountingAcrossADaemonRestart() {
+        server.add("/down.bin", 1000).status(503);
+        String url = server.url("/down.bin");
+
+        fetch("down", "--retry-for", "4s", url);
+        Poll.until(Duration.ofSeconds(20), () -> {
+            List<Instant> t = server.requestTimes("/down.bin");
+            return t.size() >= 2 && Duration.between(t.get(0), t.get(t.size() - 1)).toMillis() >= 2500;
+        }, "2.5 s of the window to pass");
+        bg.killDaemon();
+        Result st = bg.run("status", "down");
+        assertEquals(0, st.exit(), st::describe);
+        Map<String, Object> s = bg.awaitDone("down", Duration.ofSeconds(45));
+
+        assertResult(s, "failure", "bad-status");
+        List<Instant> times = server.requestTimes("/down.bin");
+        long span = Duration.between(times.get(0), times.get(times.size() - 1)).toMillis();
+        // A window that started again with the new daemon would retry until at least 2.5 + 4 s.
+        assertTrue(span < 5500, "the last attempt came " + span + " ms after the first, past the 4 s window");
+    }
+
     @Test
     void persistentRefusalFailsWithFetchError() {
         server.add("/gone.bin", 1000);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.testing.ChangingServer;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Resource;
 import io.bgfetch.testing.Result;
@@ -12,6 +13,7 @@ import io.bgfetch.testing.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +67,58 @@ class MatchIT extends EndToEndTest {
         Result again = bg.run("match", "streaming", url);
         assertEquals(0, again.exit(), again::describe);
         assertEquals(r.sha256(), Sha256.hex(again.stdoutBytes()));
+    }
+
+    /**
+     * The body being followed starts again from zero on the server (a new ETag) after match has
+     * written its first MiB: on stdout match stops with exit 1, having written only bytes of the
+     * first version; with -o the file is written again and ends as the new version. Never a splice.
+     */
+    @Test
+    void aBodyThatStartsAgainWhileFollowedIsNeverSpliced() throws Exception {
+        bg.env("BGFETCH_BACKOFF_BASE", "50ms").env("BGFETCH_BACKOFF_MAX", "200ms");
+        int mib = 1 << 20;
+        byte[] first = new byte[2 * mib];
+        new java.util.Random(1).nextBytes(first);
+        byte[] second = new byte[3 * mib];
+        new java.util.Random(2).nextBytes(second);
+        try (ChangingServer changing = ChangingServer.start(first)) {
+            String url = changing.url("/v.bin");
+            ChangingServer.Hold hold = changing.holdAt(mib);
+            Result f = bg.run("fetch", "changing", url);
+            assertEquals(0, f.exit(), f::describe);
+            hold.awaitReached(Duration.ofSeconds(30));
+            Poll.until(Duration.ofSeconds(30), () -> num(bg.status("changing"), "downloaded") >= mib,
+                    "the first MiB to be stored");
+
+            Path streamed = tmp.resolve("stdout.bin");
+            Process onStdout = bg.startCommand(List.of("bash", "-c", "o=$1; shift; exec \"$0\" \"$@\" > \"$o\"",
+                    bg.launcher().toString(), streamed.toString(), "match", "changing", url));
+            Path file = tmp.resolve("file.bin");
+            Process toFile = bg.start("match", "changing", url, "-o", file.toString());
+            Poll.until(Duration.ofSeconds(30), () -> size(streamed) == mib && size(file) == mib,
+                    "both matches to write the first MiB");
+
+            changing.change(second);
+            hold.drop(); // the connection ends early; the resume finds a new version and starts from zero
+
+            Result out = bg.finish(onStdout, Duration.ofSeconds(60));
+            assertEquals(1, out.exit(), out::describe);
+            assertTrue(out.stderr().contains("changed on the server and started again"), out::describe);
+            byte[] written = Files.readAllBytes(streamed);
+            assertTrue(written.length <= first.length
+                    && Arrays.equals(written, Arrays.copyOf(first, written.length)),
+                    "stdout got only bytes of the first version (" + written.length + " bytes)");
+
+            Result o = bg.finish(toFile, Duration.ofSeconds(60));
+            assertEquals(0, o.exit(), o::describe);
+            assertTrue(o.stderr().contains("written again from its start"), o::describe);
+            assertEquals(changing.current().sha256(), Sha256.hex(file), "-o ends as the new version, whole");
+
+            Result json = bg.run("match", "changing", url, "--json");
+            assertEquals(0, json.exit(), json::describe);
+            assertEquals(2L, num(json.json(), "generation"), json::describe);
+        }
     }
 
     static long size(Path p) {

@@ -1,5 +1,6 @@
 package io.bgfetch.e2e;
 
+import io.bgfetch.protocol.WireCodec;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -31,8 +32,9 @@ public final class RawHello {
             ByteBuffer in = ByteBuffer.allocate(4096);
             int n;
             try {
-                ch.write(ByteBuffer.wrap("{\"hello\":\"bgfetch\",\"protocol\":1,\"version\":\"raw\",\"pid\":1}\n"
-                        .getBytes(StandardCharsets.UTF_8)));
+                String hello = "{\"hello\":\"bgfetch\",\"protocol\":" + WireCodec.PROTOCOL
+                        + ",\"version\":\"raw\",\"pid\":1}\n";
+                ch.write(ByteBuffer.wrap(hello.getBytes(StandardCharsets.UTF_8)));
                 n = ch.read(in);
             } catch (IOException hungUpAlready) {
                 n = -1;

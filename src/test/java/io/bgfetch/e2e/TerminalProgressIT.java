@@ -79,8 +79,8 @@ class TerminalProgressIT extends EndToEndTest {
         assertFalse(m.stderr().contains("\u001B"), "no escape from the server reaches stderr: " + m.describe());
         assertFalse(m.stderr().contains("owned"), m::describe);
         Result json = bg.run("match", "--json", "evil", server.url("/evil.bin"));
-        assertEquals("\u001B]0;owned\u0007\u001B[2Jred", ((java.util.Map<?, ?>) json.json().get("headers")).get("x-evil"),
-                "JSON keeps the value as it is (escaped by the JSON writer)");
+        assertEquals("red", ((java.util.Map<?, ?>) json.json().get("headers")).get("x-evil"),
+                "the value was cleaned before it was stored, so JSON readers never get the escapes either");
     }
 
     static String quote(String s) {

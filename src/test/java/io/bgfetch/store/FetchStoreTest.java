@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.lifecycle.FailureReason;
+import io.bgfetch.lifecycle.FetchResult;
+import io.bgfetch.lifecycle.FetchState;
+import io.bgfetch.lifecycle.RecordState;
+import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.NetworkOptions;
 import io.bgfetch.protocol.RequestSpec;
@@ -75,9 +80,9 @@ class FetchStoreTest {
         assertEquals(key, byId.key());
         assertEquals("podcast-42", byId.id());
         assertEquals("Title podcast-42", byId.title());
-        assertEquals("queued", byId.state());
-        assertEquals("", byId.result());
-        assertEquals("", byId.failureReason());
+        assertEquals(FetchState.QUEUED, byId.state());
+        assertNull(byId.result());
+        assertNull(byId.failureReason());
         assertEquals(78_643_200, byId.downloadTotal());
         assertEquals(options("podcast-42", false), byId.options(), "options survive the JSON column");
         assertNotNull(Instant.parse(byId.createdAt()));
@@ -92,11 +97,11 @@ class FetchStoreTest {
         assertEquals("GET", r0.method());
         assertEquals("ab".repeat(32), r0.sha256());
         assertEquals("first.bin", r0.outName());
-        assertEquals("pending", r0.state());
+        assertEquals(RecordState.PENDING, r0.state());
         assertEquals(0, r0.status());
         assertEquals(-1, r0.size());
         assertEquals("{}", r0.headersJson());
-        assertEquals("", r0.failureKind());
+        assertNull(r0.failureReason());
         assertEquals(0, r0.integrityRetries());
         assertEquals(1, records.get(1).idx());
         assertNull(records.get(1).sha256());
@@ -121,9 +126,9 @@ class FetchStoreTest {
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", false, "https://h/b", "https://h/c")));
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")),
                 "replace never replaces an active fetch");
-        store.setState(key, "active", "");
+        assertTrue(store.states().move(key, FetchMove.START));
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")));
-        store.setState(key, "paused", "");
+        assertTrue(store.states().move(key, FetchMove.PAUSE));
         assertThrows(ConflictException.class, () -> store.register(fetch("dup", true, "https://h/b")));
 
         assertEquals(1, store.list(true).size(), "the rejected fetches left nothing behind");
@@ -134,7 +139,7 @@ class FetchStoreTest {
     void aFinishedIdConflictsWithoutReplaceAndIsReplacedWithIt() throws Exception {
         long oldKey = store.register(fetch("done-once", false, "https://h/old1", "https://h/old2"))[0];
         store.replaceSegments(oldKey, 0, List.of(new SegmentRow(0, 0, 10, 10)));
-        store.finish(oldKey, "success", "", "");
+        store.states().end(oldKey, FetchMove.END, FetchResult.SUCCESS, null, "");
 
         assertThrows(ConflictException.class, () -> store.register(fetch("done-once", false, "https://h/new")));
         assertEquals(oldKey, store.find("done-once").orElseThrow().key(), "still the old one");
@@ -148,7 +153,7 @@ class FetchStoreTest {
         assertEquals(List.of(), store.segments(oldKey, 0));
         FetchRow now = store.find("done-once").orElseThrow();
         assertEquals(keys[0], now.key());
-        assertEquals("queued", now.state());
+        assertEquals(FetchState.QUEUED, now.state());
         assertEquals(List.of("https://h/new"), store.records(keys[0]).stream().map(RecordRow::url).toList());
     }
 
@@ -186,16 +191,15 @@ class FetchStoreTest {
     @Test
     void recordUpdatesRoundTrip() throws Exception {
         long key = store.register(fetch("rec", false, "https://h/a", "https://h/b"))[0];
-        store.setRecordState(key, 0, "active");
         store.saveHead(key, 0, 200, "OK", "{\"content-type\":\"audio/mpeg\"}", 78_000_000, "\"e1\"",
                 "Wed, 21 Oct 2015 07:28:00 GMT");
         store.countIntegrityRetry(key, 0);
         store.setPlacements(key, List.of(new PlacedFile(0, "/dest/a", PlacedFile.PLACING)));
-        store.failRecord(key, 1, "bad-status", "HTTP 404 Not Found");
+        assertTrue(store.states().failRecord(key, 1, FailureReason.BAD_STATUS, "HTTP 404 Not Found"));
         store.setUploaded(key, 1234);
 
         RecordRow r0 = store.records(key).get(0);
-        assertEquals("active", r0.state());
+        assertEquals(RecordState.PENDING, r0.state());
         assertEquals(200, r0.status());
         assertEquals("OK", r0.statusText());
         assertEquals("{\"content-type\":\"audio/mpeg\"}", r0.headersJson());
@@ -207,8 +211,8 @@ class FetchStoreTest {
         assertTrue(r0.isPlacing());
         assertFalse(r0.isPlaced());
         RecordRow r1 = store.records(key).get(1);
-        assertEquals("failed", r1.state());
-        assertEquals("bad-status", r1.failureKind());
+        assertEquals(RecordState.FAILED, r1.state());
+        assertEquals(FailureReason.BAD_STATUS, r1.failureReason());
         assertEquals("HTTP 404 Not Found", r1.error());
         assertTrue(r1.isFinished());
         assertFalse(r1.isDone());
@@ -220,13 +224,13 @@ class FetchStoreTest {
         long key = store.register(fetch("tally", false, "https://h/a", "https://h/b", "https://h/c"))[0];
         store.saveHead(key, 0, 200, "OK", "{}", 100, null, null);
         store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 50, 50), new SegmentRow(1, 50, 100, 20)));
-        store.completeRecord(key, 1, 7);
-        store.failRecord(key, 2, "bad-status", "HTTP 404");
+        store.states().completeRecord(key, 1, 7);
+        store.states().failRecord(key, 2, FailureReason.BAD_STATUS, "HTTP 404");
 
         List<RecordTally> t = store.tallies(key);
 
-        assertEquals(List.of(new RecordTally(0, "pending", 200, 100, 70), new RecordTally(1, "done", 0, 7, 0),
-                new RecordTally(2, "failed", 0, -1, 0)), t);
+        assertEquals(List.of(new RecordTally(0, RecordState.PENDING, 200, 100, 70),
+                new RecordTally(1, RecordState.DONE, 0, 7, 0), new RecordTally(2, RecordState.FAILED, 0, -1, 0)), t);
         assertEquals(70 + 7, t.stream().mapToLong(RecordTally::bytesStored).sum());
         assertEquals(store.records(key).get(1), store.record(key, 1).orElseThrow());
         assertTrue(store.record(key, 3).isEmpty());
@@ -239,13 +243,15 @@ class FetchStoreTest {
                 0, List.of(prev)))[0];
         store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 10, 10)));
 
-        store.startBody(key, 0, 200, "OK", "{\"etag\":\"\\\"new\\\"\"}", 300, "\"new\"", null,
-                List.of(new SegmentRow(0, 0, 150, 0), new SegmentRow(1, 150, 300, 0)));
+        long generation = store.startBody(key, 0, new FetchStore.StoredHead(200, "OK", "{\"etag\":\"\\\"new\\\"\"}", 300,
+                "\"new\"", null), List.of(new SegmentRow(0, 0, 150, 0), new SegmentRow(1, 150, 300, 0)));
 
         RecordRow r = store.records(key).get(0);
         assertEquals(300, r.size());
         assertEquals("\"new\"", r.etag());
         assertNull(r.previous(), "a new body replaces the previous one");
+        assertEquals(1, generation, "the new body's generation, in the same commit");
+        assertEquals(1, r.generation());
         assertEquals(List.of(new SegmentRow(0, 0, 150, 0), new SegmentRow(1, 150, 300, 0)), store.segments(key, 0));
     }
 
@@ -272,13 +278,13 @@ class FetchStoreTest {
         assertEquals(List.of(), store.withPendingHooks());
         assertEquals(2, store.list(false).size());
 
-        store.finish(a, "failure", "bad-status", "HTTP 404");
+        assertTrue(store.states().end(a, FetchMove.END, FetchResult.FAILURE, FailureReason.BAD_STATUS, "HTTP 404"));
 
         FetchRow done = store.find(a).orElseThrow();
-        assertEquals("done", done.state());
+        assertEquals(FetchState.DONE, done.state());
         assertTrue(done.isDone());
-        assertEquals("failure", done.result());
-        assertEquals("bad-status", done.failureReason());
+        assertEquals(FetchResult.FAILURE, done.result());
+        assertEquals(FailureReason.BAD_STATUS, done.failureReason());
         assertEquals("HTTP 404", done.message());
         assertNotNull(Instant.parse(done.finishedAt()));
         assertTrue(done.hooksPending());
@@ -365,7 +371,7 @@ class FetchStoreTest {
         List<RecordRow> records = store.records(7);
         assertEquals(new RequestSpec("https://h/a.bin", "cd".repeat(32), "a.bin", null), records.get(0).spec());
         assertEquals(new RequestSpec("https://h/b.bin"), records.get(1).spec());
-        assertEquals("done", records.get(0).state());
+        assertEquals(RecordState.DONE, records.get(0).state());
         assertEquals(10, records.get(0).size());
     }
 
@@ -384,7 +390,7 @@ class FetchStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            assertEquals(4, rs.getInt(1));
+            assertEquals(5, rs.getInt(1));
         }
         store = FetchStore.open(dbFile);
         long next = store.register(fetch("after-reopen", false, "https://h/b"))[0];
@@ -417,9 +423,9 @@ class FetchStoreTest {
     void aCompleteRecordStoresTheSizeOfItsBody() throws Exception {
         long key = store.register(fetch("sizes", false, "https://h/chunked"))[0];
         store.saveHead(key, 0, 200, "OK", "{}", -1, null, null);
-        store.completeRecord(key, 0, 12_345);
+        assertTrue(store.states().completeRecord(key, 0, 12_345));
         RecordRow r = store.records(key).get(0);
-        assertEquals("done", r.state());
+        assertEquals(RecordState.DONE, r.state());
         assertEquals(12_345, r.size(), "a length not announced is known once the body is complete");
     }
 
@@ -455,10 +461,10 @@ class FetchStoreTest {
                 0, List.of(prev)))[0];
         store.saveHead(key, 0, 503, "Service Unavailable", "{}", 19, null, null);
 
-        store.keepPrevious(key, 0, prev);
+        assertTrue(store.states().keepPrevious(key, 0, prev));
 
         RecordRow r = store.records(key).get(0);
-        assertEquals("done", r.state());
+        assertEquals(RecordState.DONE, r.state());
         assertTrue(r.notModified());
         assertNull(r.previous());
         assertEquals(200, r.status());
@@ -506,6 +512,94 @@ class FetchStoreTest {
         assertFalse(r.notModified());
         assertEquals(0, r.source());
         assertFalse(store.find("v2").orElseThrow().options().ifChanged());
+    }
+
+    // ---- bodies: generations, checksummed progress, durable marks, the retry window ----------
+
+    @Test
+    void startingABodyBumpsItsGenerationAndForgetsTheOldPlanAndChecksums() throws Exception {
+        long key = store.register(fetch("gen", false, "https://h/a"))[0];
+        assertEquals(0, store.records(key).get(0).generation(), "no body yet");
+
+        assertEquals(1, store.startBody(key, 0, List.of(new SegmentRow(0, 0, 100, 0, 0, 16))));
+        store.progress(key, 0, 0, 16, 100, 16, 0, 0xCAFEBABE);
+        store.progress(key, 0, 0, 20, 100, 16, 1, 7);
+        assertEquals(List.of(new BlockRow(0, 0, 0xCAFEBABE), new BlockRow(0, 1, 7)), store.blocks(key, 0));
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 20, 0, 16)), store.segments(key, 0));
+
+        assertEquals(2, store.startBody(key, 0, List.of(new SegmentRow(0, 0, 50, 0, 0, 16),
+                new SegmentRow(1, 50, 90, 0, 0, 16))));
+        assertEquals(2, store.records(key).get(0).generation());
+        assertEquals(List.of(), store.blocks(key, 0), "the old body's checksums go with its plan");
+        assertEquals(2, store.segments(key, 0).size());
+    }
+
+    @Test
+    void durableMarksOnlyGrowAndACutBackLowersBoth() throws Exception {
+        long key = store.register(fetch("marks", false, "https://h/a"))[0];
+        store.startBody(key, 0, List.of(new SegmentRow(0, 0, 100, 0, 0, 16), new SegmentRow(1, 100, 200, 0, 0, 16)));
+        store.progress(key, 0, 0, 64, 100, 16, 3, 1);
+        store.progress(key, 0, 1, 32, 200, 16, 1, 2);
+        store.durable(key, 0, new int[] {0, 1}, new long[] {48, 32}, true);
+        store.durable(key, 0, new int[] {0}, new long[] {16}, false); // an older mark arriving late
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 64, 48, 16), new SegmentRow(1, 100, 200, 32, 32, 16)),
+                store.segments(key, 0));
+
+        store.cutBack(key, 0, 0, 32);
+        assertEquals(new SegmentRow(0, 0, 100, 32, 32, 16), store.segments(key, 0).get(0));
+    }
+
+    @Test
+    void onlyThePromisesAreForcedCommits() throws Exception {
+        store.close();
+        List<Boolean> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store = FetchStore.open(dbFile, commits::add);
+        long key = store.register(fetch("forced", false, "https://h/a"))[0];
+        assertEquals(List.of(true), commits, "a registration is acknowledged only once it is durable");
+        commits.clear();
+
+        store.startBody(key, 0, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+        store.progress(key, 0, 0, 16, 100, 16, 0, 1);
+        store.durable(key, 0, new int[] {0}, new long[] {16}, true);
+        store.durable(key, 0, new int[] {0}, new long[] {16}, false);
+        store.setFailingSince(key, 0, Instant.now());
+        store.states().move(key, FetchMove.START);
+        store.states().end(key, FetchMove.END, FetchResult.SUCCESS, null, "");
+        assertEquals(List.of(true, false, true, false, false, false, true), commits,
+                "forced: the registration, the new body, the durable mark on the cadence, the result");
+    }
+
+    @Test
+    void theRetryWindowStartIsKept() throws Exception {
+        long key = store.register(fetch("window", false, "https://h/a"))[0];
+        assertNull(store.failingSince(key, 0));
+        Instant since = Instant.parse("2026-11-01T10:15:30.123Z");
+        store.setFailingSince(key, 0, since);
+        assertEquals(since, store.failingSince(key, 0));
+        store.setFailingSince(key, 0, null);
+        assertNull(store.failingSince(key, 0));
+    }
+
+    @Test
+    void aVersion3DatabaseKeepsItsProgressAsDurableAndItsBodiesAsGenerationOne() throws Exception {
+        store.close();
+        Path old = tmp.resolve("v3.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            Schema.migrate(c, 3);
+            st.executeUpdate("""
+                    INSERT INTO fetches (key, id, state, options, created_at)
+                    VALUES (5, 'v3', 'active', '{"title":"t","jobs":2}', '2026-11-01T00:00:00Z')""");
+            st.executeUpdate("""
+                    INSERT INTO records (fetch_key, idx, spec, method, status, size, etag)
+                    VALUES (5, 0, '{"url":"https://h/a.bin"}', 'GET', 200, 1000, '"e"'),
+                           (5, 1, '{"url":"https://h/b.bin"}', 'GET', 0, -1, NULL)""");
+            st.executeUpdate("INSERT INTO segments (fetch_key, record_idx, seg, start, end, done) VALUES (5, 0, 0, 0, 1000, 400)");
+        }
+        store = FetchStore.open(old);
+        assertEquals(List.of(new SegmentRow(0, 0, 1000, 400)), store.segments(5, 0),
+                "progress from before checksums was fsynced before it was recorded: all durable");
+        assertEquals(1, store.records(5).get(0).generation());
+        assertEquals(0, store.records(5).get(1).generation());
     }
 
     @Test

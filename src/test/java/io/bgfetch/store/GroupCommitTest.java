@@ -1,5 +1,6 @@
 package io.bgfetch.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class GroupCommitTest {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger calls = new AtomicInteger();
 
-        void commit(List<GroupCommit.Write> writes) {
+        int[] commit(List<GroupCommit.Write> writes) {
             if (calls.incrementAndGet() == 1) {
                 firstStarted.countDown();
                 try {
@@ -44,6 +45,7 @@ class GroupCommitTest {
                 }
             }
             batches.add(writes.stream().map(GroupCommit.Write::sql).toList());
+            return new int[writes.size()];
         }
     }
 
@@ -82,6 +84,7 @@ class GroupCommitTest {
             if (calls.incrementAndGet() == 1) {
                 throw diskFull;
             }
+            return new int[writes.size()];
         });
 
         assertSame(diskFull, assertThrows(StoreException.class, () -> group.write("a")));
@@ -90,9 +93,36 @@ class GroupCommitTest {
     }
 
     @Test
+    void eachWriteLearnsTheRowsItsOwnStatementsChangedAndIsNeverSplit() throws Exception {
+        Recorder r = new Recorder();
+        GroupCommit group = new GroupCommit(writes -> {
+            r.commit(writes);
+            // a guarded move that lost changes no row; the others one row per statement
+            return writes.stream().mapToInt(w -> w.sql().startsWith("lost") ? 0 : 1).toArray();
+        });
+        Future<Integer> first = threads.submit(() -> group.write("won0"));
+        assertTrue(r.firstStarted.await(10, TimeUnit.SECONDS));
+        Future<Integer> lost = threads.submit(() -> group.write("lost1"));
+        Poll.until(Duration.ofSeconds(10), () -> group.queued() == 1, "a write queued behind the commit");
+        Future<int[]> pair = threads.submit(() -> group.writeAll(List.of(new GroupCommit.Write("a", new Object[0]),
+                new GroupCommit.Write("lost-b", new Object[0]))));
+        Poll.until(Duration.ofSeconds(10), () -> group.queued() == 2, "two writes queued behind the commit");
+
+        r.release.countDown();
+
+        assertEquals(1, first.get(10, TimeUnit.SECONDS));
+        assertEquals(0, lost.get(10, TimeUnit.SECONDS), "the guard's answer, though committed with others");
+        assertArrayEquals(new int[] {1, 0}, pair.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(List.of("won0"), List.of("lost1", "a", "lost-b")), r.batches);
+    }
+
+    @Test
     void manyThreadsEachSeeTheirOwnWritesCommittedInTheirOrder() throws Exception {
         List<String> committed = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit group = new GroupCommit(writes -> writes.forEach(w -> committed.add(w.sql())));
+        GroupCommit group = new GroupCommit(writes -> {
+            writes.forEach(w -> committed.add(w.sql()));
+            return new int[writes.size()];
+        });
         List<Future<?>> all = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             int thread = t;

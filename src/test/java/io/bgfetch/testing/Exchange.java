@@ -278,7 +278,19 @@ final class Exchange implements Runnable {
         } else if (fault instanceof Fault.ShortBody s) {
             limit = Math.min(limit, Math.max(0, s.bytes()));
         }
-        sendBody(c.body(), plan.start(), limit, r, sent);
+        if (fault instanceof Fault.HoldAt h && h.bytes() < limit) {
+            long first = Math.max(0, h.bytes());
+            sendBody(c.body(), plan.start(), first, r, sent);
+            h.gate().arrive();
+            if (!h.gate().awaitRelease(this::peerGone)) {
+                TestServer.abort(socket);
+                return false;
+            }
+            socket.setSoTimeout(0); // peerGone looked with a short timeout; reads of the next request wait
+            sendBody(c.body(), plan.start() + first, limit - first, r, sent);
+        } else {
+            sendBody(c.body(), plan.start(), limit, r, sent);
+        }
 
         if (fault instanceof Fault.DropAfter) {
             // let the peer's kernel acknowledge what was written: the RST would discard it
@@ -515,6 +527,21 @@ final class Exchange implements Runnable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
+        }
+    }
+
+    /** Whether the client closed the connection (or the server stopped): a quick look, no waiting. */
+    private boolean peerGone() {
+        if (server.isGone(socket)) {
+            return true;
+        }
+        try {
+            socket.setSoTimeout(1);
+            return in.read() < 0; // a client waiting for the rest of its answer sends nothing
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 

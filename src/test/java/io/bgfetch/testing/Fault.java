@@ -39,6 +39,10 @@ public sealed interface Fault {
     /** Close the connection at once, without any response. */
     record Refuse() implements Fault {}
 
+    /** Send the headers and {@code bytes} body bytes, then hold the rest at {@code gate} until
+     *  the test releases it (see {@link BodyGate}). */
+    record HoldAt(long bytes, BodyGate gate) implements Fault {}
+
     static Fault dropAfter(long bytes) {
         return new DropAfter(bytes);
     }
@@ -69,5 +73,9 @@ public sealed interface Fault {
 
     static Fault refuse() {
         return new Refuse();
+    }
+
+    static Fault holdAt(long bytes, BodyGate gate) {
+        return new HoldAt(bytes, gate);
     }
 }

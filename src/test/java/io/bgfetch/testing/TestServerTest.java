@@ -387,6 +387,37 @@ class TestServerTest {
     }
 
     @Test
+    void holdAtSendsThatManyBytesUntilReleasedThenTheRestOnTheSameConnection() throws Exception {
+        BodyGate gate = new BodyGate();
+        Resource r = server.add("/held", 100_000).faults(Fault.holdAt(40_000, gate));
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("GET", "/held");
+            assertEquals(200, raw.readHead().status);
+            assertTrue(gate.awaitReached(Duration.ofSeconds(5)));
+            Raw.Drain held = raw.drain(Duration.ofMillis(300));
+            assertTrue(held.timedOut, "nothing beyond the byte before the release");
+            assertArrayEquals(slice(r.body(), 0, 40_000), held.bytes);
+            gate.release();
+            assertArrayEquals(slice(r.body(), 40_000, 100_000), raw.readBody(60_000));
+        }
+        Poll.until(Duration.ofSeconds(5), () -> server.bytesSent("/held") == 100_000, "the whole body counted as sent");
+        assertEquals(200, get("/held").statusCode(), "the server goes on serving");
+    }
+
+    @Test
+    void aHeldBodyEndsWhenTheClientLeaves() throws Exception {
+        BodyGate gate = new BodyGate();
+        server.add("/left", 100_000).faults(Fault.holdAt(10, gate));
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("GET", "/left");
+            raw.readHead();
+            assertTrue(gate.awaitReached(Duration.ofSeconds(5)));
+        }
+        Poll.until(Duration.ofSeconds(5), () -> server.inFlight("/left") == 0, "the held response to end");
+        assertEquals(10, server.bytesSent("/left"));
+    }
+
+    @Test
     void stalledConnectionIsClosedByStop() throws Exception {
         server.add("/st2", 200_000).faults(Fault.stallAfter(10));
         try (Raw raw = new Raw(server.port())) {

@@ -3,6 +3,7 @@ package io.bgfetch.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bgfetch.testing.HostileServer;
@@ -104,6 +105,26 @@ class HostileServerTest {
         assertEquals(FailureKind.QUOTA, failed.kind());
         assertEquals(0, listener.waits.get());
         assertTrue(server.bytesSent() < BOUNDED, "the transfer stopped: " + server.bytesSent());
+    }
+
+    @Test
+    void aFailureBeforeTheBodyIsReadDropsTheConnectionInsteadOfDrainingIt() throws Exception {
+        // A body of a terabyte: whoever closes the response without aborting it reads it all.
+        server = HostileServer.endless("HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\nETag: \"e\"\r\n"
+                + "Accept-Ranges: bytes\r\n\r\n", 'z');
+        RecordDownloadTest.Recorder failing = new RecordDownloadTest.Recorder() {
+            @Override
+            public void planned(java.util.List<Segment> plan) {
+                throw new IllegalStateException("the database is gone"); // as a store failure surfaces
+            }
+        };
+        long t0 = System.nanoTime();
+
+        assertThrows(IllegalStateException.class, () -> Downloads.run(http,
+                Downloads.get(server.url("/x"), tmp.resolve("body"), Duration.ofHours(1), null, null), failing));
+
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "failed within seconds");
+        assertTrue(server.bytesSent() < BOUNDED, "the response was dropped, not drained: " + server.bytesSent());
     }
 
     @Test

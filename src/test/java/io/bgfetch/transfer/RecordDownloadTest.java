@@ -126,7 +126,7 @@ class RecordDownloadTest {
         assertEquals(ETAG, l.heads.get(0).etag());
         assertEquals(List.of(1), l.planSizes);
         assertEquals(content.length, l.arrived.get());
-        assertEquals(content.length, l.lastCheckpoint(0), "the end is checkpointed");
+        assertEquals(content.length, l.lastDurable(0), "the end is made durable");
         assertEquals(0, l.restarts.size());
     }
 
@@ -256,7 +256,7 @@ class RecordDownloadTest {
 
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
-        assertEquals(List.of(0, onDisk), l.checkpoints.get(0), "the repair is recorded first");
+        assertEquals(List.of(0, onDisk), l.cutBacks.get(0), "the repair is recorded first");
         assertTrue(server.log.peek().range.startsWith("bytes=" + onDisk + "-"), server.log.peek().range);
     }
 
@@ -275,8 +275,8 @@ class RecordDownloadTest {
 
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
-        assertTrue(l.checkpoints.contains(List.of(1, MIB / 2)), "segment 1 cut back to what the file holds");
-        assertTrue(l.checkpoints.contains(List.of(2, 0)), "segment 2 cut back to nothing");
+        assertEquals(List.of(List.of(1, MIB / 2), List.of(2, 0)), l.cutBacks,
+                "segments 1 and 2 cut back to what the file holds; segment 0 is whole");
         List<String> ranges = server.log.stream().map(s -> s.range).sorted().toList();
         assertEquals(List.of("bytes=" + (MIB + MIB / 2) + "-" + (2 * MIB - 1), "bytes=" + 2 * MIB + "-" + (3 * MIB - 1)),
                 ranges, "the complete segment is not fetched again");
@@ -419,6 +419,222 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Cancelled(), outcome);
     }
 
+    // ---- what a resumed answer must prove, and what is never a body ---------------------------
+
+    @Test
+    void aPartialAnswerWithoutItsETagIsNotAppended() throws Exception {
+        byte[] content = randomBytes(300_000, 20);
+        server.content = content;
+        server.noValidatorsOn206 = true;
+        writeBody(prefix(content, 100_000));
+        Recorder l = new Recorder();
+
+        Outcome outcome = run(request(), storedHead(content.length, ETAG, null),
+                List.of(new Segment(0, 0, content.length, 100_000)), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(1, l.restarts.size(), "a 206 that does not show its ETag starts the body again");
+        List<Seen> seen = new ArrayList<>(server.log);
+        assertEquals(ETAG, seen.get(0).ifRange);
+        assertNull(seen.get(1).range, "then the whole body is asked for");
+    }
+
+    @Test
+    void aPartialAnswerWithoutItsLastModifiedIsNotAppended() throws Exception {
+        byte[] content = randomBytes(100_000, 21);
+        server.content = content;
+        server.etag = null;
+        server.noValidatorsOn206 = true;
+        writeBody(prefix(content, 40_000));
+        Recorder l = new Recorder();
+
+        Outcome outcome = run(request(), storedHead(content.length, null, LAST_MODIFIED),
+                List.of(new Segment(0, 0, content.length, 40_000)), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(1, l.restarts.size());
+        assertEquals(LAST_MODIFIED, server.log.peek().ifRange);
+    }
+
+    @Test
+    void a206ToARequestWithoutRangeIsNeverAWholeBody() throws Exception {
+        byte[] content = randomBytes(300_000, 22);
+        server.content = content;
+        server.partialWithoutRange.set(1);
+        Recorder l = new Recorder();
+
+        Outcome outcome = run(request(), null, List.of(), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome, "not done with the 100 bytes of the 206");
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(2, server.log.size());
+        assertEquals(1, l.waits.get(), "retried like a transient error");
+        assertEquals(1, l.heads.size(), "the 206 was never taken for a body's head");
+    }
+
+    @Test
+    void aServerAnsweringOnly206ToPlainRequestsFailsTheRecord() {
+        server.content = randomBytes(300_000, 23);
+        server.partialWithoutRange.set(Integer.MAX_VALUE);
+
+        Outcome outcome = run(request(null, 1, Duration.ofMillis(100)), null, List.of(), new Recorder());
+
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
+        assertEquals(FailureKind.FETCH_ERROR, failed.kind());
+    }
+
+    // ---- the retry window survives restarts ----------------------------------------------------
+
+    @Test
+    void aRetryWindowOpenedBeforeARestartGoesOnCounting() {
+        server.content = randomBytes(10, 24);
+        server.alwaysStatus = 503;
+        Recorder l = new Recorder();
+        l.storedWindow = Instant.now().minus(Duration.ofHours(1)); // stored by the daemon that stopped
+
+        Outcome outcome = run(request(null, 1, Duration.ofMinutes(10)), null, List.of(), l);
+
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
+        assertEquals(503, failed.httpStatus());
+        assertEquals(1, server.log.size(), "the ten minutes were used up before the restart: no retry");
+        assertEquals(0, l.windows.size(), "the window stays the stored one");
+    }
+
+    @Test
+    void aNewRetryWindowIsStoredAndClosedByProgress() throws Exception {
+        byte[] content = randomBytes(50_000, 25);
+        server.content = content;
+        server.statuses.add(503);
+        Recorder l = new Recorder();
+
+        Outcome outcome = run(request(), null, List.of(), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertEquals(1, l.windows.size(), "opened by the 503");
+        assertTrue(l.windows.get(0).isPresent());
+    }
+
+    // ---- fewer fsyncs, bytes checked by their checksums at resume --------------------------------
+
+    @Test
+    void aBodyIsFsyncedOnItsCadenceNotPerBlock() throws Exception {
+        byte[] content = randomBytes(MIB + 1000, 26); // 17 blocks of 64 KiB
+        server.content = content;
+        RecordingDisk disk = new RecordingDisk();
+        Recorder l = new Recorder();
+        l.events = disk.events;
+
+        Outcome outcome = new RecordDownload(http, settings.withDisk(disk).withSync(Duration.ofHours(1), 256 << 10),
+                request(), null, List.of(), l, RateLimiter.unlimited(), new Cancellation()).run();
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(17, l.progress.stream().map(p -> p.get(1)).distinct().count(), "progress once per block");
+        long forces = disk.events.stream().filter("force"::equals).count();
+        // The emptied file; a sync in the background once 256 KiB are recorded (and again after each
+        // one that ends while the body still arrives, so at most 4); and the end.
+        assertTrue(forces >= 3 && forces <= 1 + 4 + 1, forces + " fsyncs for 17 blocks: " + disk.events);
+        assertEquals("force", disk.events.get(disk.events.size() - 1), "the end is made durable");
+        assertEquals(content.length, l.lastDurable(0));
+    }
+
+    @Test
+    void aRestartIsDurableBeforeTheNewBodysFirstByte() throws Exception {
+        byte[] oldVersion = randomBytes(200_000, 27);
+        byte[] content = randomBytes(150_000, 28);
+        server.content = content;
+        server.etag = "\"v2\"";
+        writeBody(prefix(oldVersion, 80_000));
+        RecordingDisk disk = new RecordingDisk();
+        Recorder l = new Recorder();
+        l.events = disk.events;
+
+        Outcome outcome = new RecordDownload(http, settings.withDisk(disk), request(), storedHead(oldVersion.length, ETAG, null),
+                List.of(new Segment(0, 0, oldVersion.length, 80_000)), l, RateLimiter.unlimited(), new Cancellation()).run();
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        List<String> events = new ArrayList<>(disk.events);
+        int planned = events.indexOf("planned");
+        int firstWrite = events.indexOf("write");
+        assertTrue(planned > 0 && firstWrite > planned, "the new plan (a forced commit) comes before any new byte: " + events);
+        List<String> before = events.subList(0, planned);
+        assertTrue(before.lastIndexOf("force") > before.lastIndexOf("truncate") && before.contains("truncate"),
+                "the file was emptied and that made durable before the new plan: " + events);
+    }
+
+    @Test
+    void bytesPastTheDurableMarkAreKeptWhereTheirChecksumsMatch() throws Exception {
+        byte[] content = randomBytes(300_000, 29);
+        server.content = content;
+        int block = 64 << 10;
+        int written = 200_000; // blocks 0-2 whole, block 3 up to 200 000
+        byte[] onDisk = prefix(content, written);
+        java.util.Arrays.fill(onDisk, 2 * block, 2 * block + 10, (byte) 0); // block 2 lost in a power cut
+        writeBody(onDisk);
+        Recorder l = new Recorder();
+        Segment stored = new Segment(0, 0, content.length, written, block, block, crcs(content, block, written));
+
+        Outcome outcome = run(request(), storedHead(content.length, ETAG, null), List.of(stored), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(List.of(List.of(0, 2 * block)), l.cutBacks, "block 1 matched, block 2 did not");
+        assertTrue(server.log.peek().range.startsWith("bytes=" + 2 * block + "-"), server.log.peek().range);
+    }
+
+    @Test
+    void afterAKillEveryRecordedBlockStillMatchesAndNothingIsFetchedAgain() throws Exception {
+        byte[] content = randomBytes(300_000, 30);
+        server.content = content;
+        int block = 64 << 10;
+        int written = 200_000;
+        writeBody(prefix(content, written)); // the page cache kept every write
+        Recorder l = new Recorder();
+        Segment stored = new Segment(0, 0, content.length, written, 0, block, crcs(content, block, written));
+
+        Outcome outcome = run(request(), storedHead(content.length, ETAG, null), List.of(stored), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(List.of(), l.cutBacks);
+        assertTrue(server.log.peek().range.startsWith("bytes=" + written + "-"), server.log.peek().range);
+        assertEquals(content.length - written, l.arrived.get());
+    }
+
+    @Test
+    void recordedBytesWithoutAChecksumAreNotTrusted() throws Exception {
+        byte[] content = randomBytes(300_000, 31);
+        server.content = content;
+        int block = 64 << 10;
+        int written = 200_000;
+        writeBody(prefix(content, written));
+        long[] crcs = crcs(content, block, written);
+        crcs[1] = Segment.NO_CRC; // its progress commit was lost, a later one survived
+        Recorder l = new Recorder();
+
+        Outcome outcome = run(request(), storedHead(content.length, ETAG, null),
+                List.of(new Segment(0, 0, content.length, written, 0, block, crcs)), l);
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        assertEquals(List.of(List.of(0, block)), l.cutBacks);
+    }
+
+    /** The CRC32C of each block of {@code content} up to {@code written}, as the store keeps them. */
+    private static long[] crcs(byte[] content, int block, int written) {
+        int n = (written + block - 1) / block;
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(content, i * block, Math.min(block, written - i * block));
+            out[i] = crc.getValue();
+        }
+        return out;
+    }
+
     // ---- a tiny HTTP server on 127.0.0.1 ----------------------------------------------------------
 
     record Seen(String method, String range, String ifRange) {
@@ -442,6 +658,10 @@ class RecordDownloadTest {
         volatile boolean chunked;
         volatile int alwaysStatus;
         volatile String retryAfter;
+        /** Partial answers leave out ETag and Last-Modified (a 206 that proves nothing). */
+        volatile boolean noValidatorsOn206;
+        /** How many plain requests are answered with a 206 of the first 100 bytes. */
+        final AtomicInteger partialWithoutRange = new AtomicInteger();
 
         TinyServer() throws IOException {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -470,17 +690,24 @@ class RecordDownloadTest {
                     return;
                 }
                 byte[] body = content;
-                if (etag != null) {
+                boolean partial = range != null && !ignoreRanges && range.startsWith("bytes=")
+                        && (ifRange == null || ifRange.equals(etag) || ifRange.equals(lastModified));
+                if (etag != null && !(partial && noValidatorsOn206)) {
                     ex.getResponseHeaders().add("ETag", etag);
                 }
-                if (lastModified != null) {
+                if (lastModified != null && !(partial && noValidatorsOn206)) {
                     ex.getResponseHeaders().add("Last-Modified", lastModified);
                 }
                 if (!ignoreRanges) {
                     ex.getResponseHeaders().add("Accept-Ranges", "bytes");
                 }
-                boolean sameResource = ifRange == null || ifRange.equals(etag) || ifRange.equals(lastModified);
-                if (range != null && !ignoreRanges && sameResource && range.startsWith("bytes=")) {
+                if (range == null && partialWithoutRange.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    int len = Math.min(100, body.length);
+                    ex.getResponseHeaders().add("Content-Range", "bytes 0-" + (len - 1) + "/" + body.length);
+                    send(ex, 206, body, 0, len);
+                    return;
+                }
+                if (partial) {
                     String[] ab = range.substring(6).split("-", -1);
                     long first = Long.parseLong(ab[0]);
                     long last = ab[1].isEmpty() ? body.length - 1 : Math.min(Long.parseLong(ab[1]), body.length - 1);
@@ -524,14 +751,24 @@ class RecordDownloadTest {
         final List<ResponseHead> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<ResponseHead> errorHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Integer> planSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** [segment index, written bytes] of each progress record, in the order reported. */
+        final List<List<Integer>> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** [segment index, durable bytes] in the order reported. */
-        final List<List<Integer>> checkpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<List<Integer>> durables = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** [segment index, bytes kept] of each repair at resume. */
+        final List<List<Integer>> cutBacks = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger integrityMismatches = new AtomicInteger();
         final AtomicInteger waits = new AtomicInteger();
         final AtomicInteger attempts = new AtomicInteger();
         final java.util.concurrent.atomic.AtomicLong arrived = new java.util.concurrent.atomic.AtomicLong();
         volatile Consumer<String> onWaiting = reason -> { };
+        /** The retry window's start as stored before, or null. */
+        volatile Instant storedWindow;
+        /** Each change of the retry window reported (empty: closed). */
+        final List<java.util.Optional<Instant>> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** When set, "planned" is added to it (to order it among a recording disk's operations). */
+        volatile List<String> events;
         /** Refuse more than this many body bytes with a quota failure, as the daemon's budget does. */
         volatile long quotaBytes = Long.MAX_VALUE;
 
@@ -548,6 +785,19 @@ class RecordDownloadTest {
         @Override
         public void planned(List<Segment> plan) {
             planSizes.add(plan.size());
+            if (events != null) {
+                events.add("planned");
+            }
+        }
+
+        @Override
+        public Instant retryWindowStart() {
+            return storedWindow;
+        }
+
+        @Override
+        public void retryWindow(Instant since) {
+            windows.add(java.util.Optional.ofNullable(since));
         }
 
         @Override
@@ -558,13 +808,25 @@ class RecordDownloadTest {
         }
 
         @Override
-        public void checkpoint(Segment segment, long durableBytes) {
-            checkpoints.add(List.of(segment.index(), (int) durableBytes));
+        public void progress(Segment segment, long written, int blk, int crc) {
+            progress.add(List.of(segment.index(), (int) written));
         }
 
-        long lastCheckpoint(int index) {
+        @Override
+        public void durable(int[] segments, long[] bytes, boolean force) {
+            for (int i = 0; i < segments.length; i++) {
+                durables.add(List.of(segments[i], (int) bytes[i]));
+            }
+        }
+
+        @Override
+        public void cutBack(Segment segment, long bytes) {
+            cutBacks.add(List.of(segment.index(), (int) bytes));
+        }
+
+        long lastDurable(int index) {
             long last = -1;
-            for (List<Integer> c : checkpoints) {
+            for (List<Integer> c : durables) {
                 if (c.get(0) == index) {
                     last = c.get(1);
                 }

@@ -37,8 +37,9 @@ public final class ProxySettings {
             https = orElse(first(env, "https_proxy", "HTTPS_PROXY"), all);
         }
         String noProxy = noProxyOption != null ? noProxyOption : first(env, "no_proxy", "NO_PROXY");
-        return new NetworkOptions(normalise(http, "http_proxy"), normalise(https, "https_proxy"), noProxy,
-                caCertFile, insecure);
+        String from = proxyOption != null ? "--proxy" : null;
+        return new NetworkOptions(normalise(http, from != null ? from : "http_proxy"),
+                normalise(https, from != null ? from : "https_proxy"), noProxy, caCertFile, insecure);
     }
 
     /** The proxy URL with a scheme, or null for none; only http:// proxies are supported. */

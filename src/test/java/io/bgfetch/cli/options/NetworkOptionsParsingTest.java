@@ -63,7 +63,7 @@ class NetworkOptionsParsingTest {
     void onlyHttpProxiesAreAccepted() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProxySettings.resolve("socks5://h:1080", null, Map.of(), null, false));
-        assertTrue(e.getMessage().contains("socks5"), e.getMessage());
+        assertTrue(e.getMessage().contains("socks5") && e.getMessage().contains("--proxy"), e.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ProxySettings.resolve("http://user:secret@bad host:1", null, Map.of(), null, false));
         assertFalse(bad.getMessage().contains("secret"), bad.getMessage());

@@ -1,0 +1,46 @@
+/**
+ * The daemon's SQLite store ({@link io.bgfetch.store.FetchStore}) and the rows it hands out.
+ *
+ * <h2>Power-loss discipline</h2>
+ *
+ * A SIGKILL or a power cut may stop the daemon between any two writes. These rules order the
+ * writes so that what survives is always either right or visibly incomplete (downloaded again),
+ * never wrong bytes called good. A power cut keeps only what was forced: fsynced file bytes and
+ * database commits made with {@code synchronous=FULL} (or followed by one); a SIGKILL keeps
+ * everything written, since the kernel still holds it.
+ *
+ * <ol>
+ * <li><b>Bytes before claims.</b> A segment's {@code durable} mark moves only after the body
+ * file was fsynced with those bytes. Bytes recorded but not yet fsynced ({@code done} beyond
+ * {@code durable}) carry a CRC32C per block ({@link io.bgfetch.store.BlockRow}); after an
+ * unclean stop they are trusted only where the file still holds bytes with those checksums, and
+ * from the first block that does not match the segment is downloaded again. The body file's
+ * length is never trusted beyond what it holds.</li>
+ * <li><b>A new body is durable before its first byte.</b> A restart from zero (a new validator,
+ * a new plan, the record's {@code generation} + 1) is committed with {@code synchronous=FULL},
+ * after the body file was emptied and that truncation fsynced, and before any byte of the new
+ * body is written. So the database never describes the old version over new bytes, nor the
+ * new version over old bytes it would trust.</li>
+ * <li><b>Promises are forced before they are made.</b> A registration is acknowledged only after
+ * its FULL commit, and its upload copy was fsynced (file and directory) before that commit. A
+ * result (with its hooks pending) is a FULL commit, after every body it calls complete was
+ * fsynced.</li>
+ * <li><b>Progress is cheap.</b> Progress commits run with {@code NORMAL} (appended to the WAL, not
+ * forced): a power cut may roll back the newest of them, which only means downloading again,
+ * and rule 1 makes any that survive safe. The body is fsynced and the durable marks committed
+ * FULL on a cadence ({@code BGFETCH_SYNC_INTERVAL}, {@code BGFETCH_SYNC_BYTES} of the body),
+ * which bounds what a power cut costs; when a transfer stops, its bytes are fsynced and marked
+ * with a NORMAL commit that the next FULL one (at the latest the fetch's result) makes durable.</li>
+ * <li><b>A resumed answer must prove itself.</b> A {@code 206} is appended only when it carries
+ * the validator sent in {@code If-Range} (the same strong ETag, or the same Last-Modified) and
+ * the Content-Range asked for; otherwise the body starts again from zero. A {@code 206} to a
+ * request without {@code Range} is never a complete body.</li>
+ * <li><b>Time is stored, not kept in memory.</b> When a record's retry window opened is a column
+ * ({@code failing_since}), so {@code --retry-for} counts across daemon restarts.</li>
+ * </ol>
+ *
+ * Not forced on purpose: a body file's directory entry (after a power cut a missing or short
+ * body file is bytes not held, by rule 1) and the per-record state commits (a record found
+ * complete again on resume is checked and concluded again).
+ */
+package io.bgfetch.store;

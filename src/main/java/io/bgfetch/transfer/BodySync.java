@@ -1,0 +1,149 @@
+package io.bgfetch.transfer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Makes a body's recorded bytes durable without stalling its connections: the segments record
+ * their progress (with block checksums) as they go, and every {@link TransferSettings#syncInterval}
+ * or {@link TransferSettings#syncBytes} of the body, a background thread fsyncs the file and
+ * then marks what was recorded before the fsync as durable, with a forced commit. That cadence
+ * bounds what a power loss costs; the checksums bound what a killed daemon costs. At most one
+ * sync is in flight; {@link #finish} waits for it, then syncs what is left.
+ */
+final class BodySync {
+    private static final ExecutorService SYNCERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bgfetch-fsync");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final BodyFile body;
+    private final TransferListener listener;
+    private final long intervalNanos;
+    private final long budgetBytes;
+    /** Per segment, the progress recorded last (what a sync may mark durable). */
+    private final Map<Segment, Long> recorded = new LinkedHashMap<>();
+    private long bytesSinceSync;
+    private long lastSync = System.nanoTime();
+    private Future<?> inFlight;
+    private volatile TransferFailure.Permanent failure;
+
+    BodySync(BodyFile body, TransferListener listener, TransferSettings settings) {
+        this.body = body;
+        this.listener = listener;
+        this.intervalNanos = settings.syncInterval().toNanos();
+        this.budgetBytes = settings.syncBytes();
+    }
+
+    /**
+     * The segment's progress up to {@code written} was recorded ({@code added} bytes more than
+     * before): starts a background sync when one is due and none is running.
+     */
+    synchronized void recorded(Segment segment, long written, long added) throws TransferFailure.Permanent {
+        rethrow();
+        recorded.put(segment, written);
+        bytesSinceSync += added;
+        boolean due = bytesSinceSync >= budgetBytes || System.nanoTime() - lastSync >= intervalNanos;
+        if (due && (inFlight == null || inFlight.isDone())) {
+            Marks marks = pending();
+            bytesSinceSync = 0;
+            lastSync = System.nanoTime();
+            if (marks != null) {
+                inFlight = SYNCERS.submit(() -> {
+                    try {
+                        sync(marks, true);
+                    } catch (TransferFailure.Permanent e) {
+                        failure = e;
+                    } catch (RuntimeException e) {
+                        failure = new TransferFailure.Permanent(FailureKind.FETCH_ERROR,
+                                "cannot record durable progress: " + e.getMessage(), 0, e);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * After the segments stopped (for any reason): waits for the sync in flight, then fsyncs
+     * and marks whatever was recorded since. The mark is not forced; the next forced commit
+     * (at the latest the fetch's result) carries it.
+     */
+    void finish() throws TransferFailure.Permanent {
+        Future<?> running;
+        synchronized (this) {
+            running = inFlight;
+        }
+        if (running != null) {
+            awaitUninterruptibly(running);
+        }
+        rethrow();
+        Marks marks;
+        synchronized (this) {
+            marks = pending();
+        }
+        if (marks != null) {
+            sync(marks, false);
+        }
+    }
+
+    /** What is recorded and not yet durable, or null. Caller holds the lock. */
+    private Marks pending() {
+        List<Segment> segments = new ArrayList<>();
+        List<Long> bytes = new ArrayList<>();
+        for (Map.Entry<Segment, Long> e : recorded.entrySet()) {
+            if (e.getValue() > e.getKey().durable()) {
+                segments.add(e.getKey());
+                bytes.add(e.getValue());
+            }
+        }
+        return segments.isEmpty() ? null : new Marks(segments, bytes);
+    }
+
+    /** fsync covers at least everything written when the marks were taken, so the marks are true. */
+    private void sync(Marks marks, boolean force) throws TransferFailure.Permanent {
+        body.force();
+        int[] indexes = new int[marks.segments.size()];
+        long[] bytes = new long[indexes.length];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = marks.segments.get(i).index();
+            bytes[i] = marks.bytes.get(i);
+        }
+        listener.durable(indexes, bytes, force);
+        for (int i = 0; i < indexes.length; i++) {
+            marks.segments.get(i).markDurable(bytes[i]);
+        }
+    }
+
+    private void rethrow() throws TransferFailure.Permanent {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void awaitUninterruptibly(Future<?> f) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break; // the task stores its own failure
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Marks(List<Segment> segments, List<Long> bytes) {
+    }
+}

@@ -1,0 +1,58 @@
+package io.bgfetch.transfer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The real file system, with a log of the operations that matter for durability, in order. */
+final class RecordingDisk implements BodyDisk {
+    /** "write", "truncate", "force", in the order they happened (and whatever a test adds). */
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Handle open(Path path) throws IOException {
+        Handle real = FILES.open(path);
+        return new Handle() {
+            @Override
+            public int write(ByteBuffer src, long position) throws IOException {
+                events.add("write");
+                return real.write(src, position);
+            }
+
+            @Override
+            public int read(ByteBuffer dst, long position) throws IOException {
+                return real.read(dst, position);
+            }
+
+            @Override
+            public void force() throws IOException {
+                real.force();
+                events.add("force");
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+                events.add("truncate");
+                real.truncate(size);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return real.size();
+            }
+
+            @Override
+            public void close() throws IOException {
+                real.close();
+            }
+        };
+    }
+
+    @Override
+    public void forceDirectory(Path dir) throws IOException {
+        FILES.forceDirectory(dir);
+        events.add("forceDirectory");
+    }
+}
