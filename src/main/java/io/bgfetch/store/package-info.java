@@ -35,6 +35,13 @@
  * the validator sent in {@code If-Range} (the same strong ETag, or the same Last-Modified) and
  * the Content-Range asked for; otherwise the body starts again from zero. A {@code 206} to a
  * request without {@code Range} is never a complete body.</li>
+ * <li><b>Many small commits share one.</b> Progress and the record endings (guarded moves that
+ * still return whether they applied) of concurrent transfers are committed together
+ * ({@link io.bgfetch.store.GroupCommit}), each with the {@code NORMAL} rules above; a new
+ * body's head is committed with its plan, in the FULL commit of rule 2.</li>
+ * <li><b>A placed file is recorded durably.</b> {@code --dest} records where it renames a part
+ * file (marked placing) and, after the renames and the directory's fsync, the placed files'
+ * times, each a FULL commit: a rename that survives a power cut is never forgotten.</li>
  * <li><b>Time is stored, not kept in memory.</b> When a record's retry window opened is a column
  * ({@code failing_since}), so {@code --retry-for} counts across daemon restarts.</li>
  * </ol>
