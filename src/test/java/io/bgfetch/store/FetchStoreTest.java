@@ -570,6 +570,25 @@ class FetchStoreTest {
     }
 
     @Test
+    void aBodysHeadPlanAndGenerationAreOneForcedCommit() throws Exception {
+        store.close();
+        List<Boolean> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store = FetchStore.open(dbFile, commits::add);
+        long key = store.register(fetch("head", false, "https://h/a"))[0];
+        commits.clear();
+
+        long generation = store.startBody(key, 0, new FetchStore.StoredHead(200, "OK", "{}", 100, "\"e\"", null),
+                List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+
+        assertEquals(List.of(true), commits, "one commit, forced: the restart is durable before the first byte");
+        RecordRow r = store.records(key).get(0);
+        assertEquals(1, generation);
+        assertEquals(1, r.generation());
+        assertEquals("\"e\"", r.etag());
+        assertEquals(100, r.size());
+    }
+
+    @Test
     void theRetryWindowStartIsKept() throws Exception {
         long key = store.register(fetch("window", false, "https://h/a"))[0];
         assertNull(store.failingSince(key, 0));
