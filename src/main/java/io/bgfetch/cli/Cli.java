@@ -29,6 +29,15 @@ public final class Cli {
     static final List<String> COMMANDS = List.of("fetch", "list", "status", "wait", "abort", "pause", "resume",
             "match", "rm", "daemon", "completion");
 
+    /**
+     * picocli registers converters for java.time and java.sql types by reflection at every
+     * start; initialising those classes (java.time's formatters above all) costs a client
+     * start-up more than a few commands' models. No option of ours has such a type (durations
+     * have their own converter), so they are left out.
+     */
+    private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    private static final String UNUSED_CONVERTERS = "java\\.time\\..*|java\\.sql\\..*";
+
     private Cli() {
     }
 
@@ -49,6 +58,9 @@ public final class Cli {
     }
 
     private static CommandLine build(List<String> commands) {
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, UNUSED_CONVERTERS);
+        }
         CommandLine cl = new CommandLine(new BgfetchCommand());
         for (String name : commands) {
             cl.addSubcommand(newCommand(name));
