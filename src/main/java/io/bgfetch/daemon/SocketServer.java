@@ -18,8 +18,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +32,7 @@ import jdk.net.UnixDomainPrincipal;
  * every connection, by uid, on top of the socket's 0600 mode and its 0700 directory.
  *
  * <p>It is bounded against clients that misbehave (see {@link ClientChannel}): at most
- * {@link #MAX_CLIENTS} connections are served at once by a pool of as many threads, and one
+ * {@link #MAX_CLIENTS} connections are served at once, each by a pooled thread, and one
  * beyond that is closed at once; a client must have sent its request within
  * {@link #REQUEST_DEADLINE}; garbage, or a line over {@link WireCodec#MAX_REQUEST_BYTES}, fails
  * that connection and nothing else.
@@ -69,13 +69,15 @@ final class SocketServer implements AutoCloseable {
         this.version = version;
         this.owner = owner;
         AtomicInteger seq = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(MAX_CLIENTS, MAX_CLIENTS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        // An idle thread takes the next connection (below its core size a pool would start a new
+        // thread for each one: 64 idle threads after a burst of commands). The connection count
+        // above bounds the threads busy at once; idle ones end after 30 s.
+        this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "bgfetch-conn-" + seq.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        pool.allowCoreThreadTimeOut(true);
     }
 
     /** Binds the socket; the caller holds the daemon lock, so a file already there is stale. */
