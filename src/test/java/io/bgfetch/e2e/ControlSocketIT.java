@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.protocol.WireCodec;
 import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Result;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * own connection, and the daemon (same pid) goes on answering everyone else.
  */
 class ControlSocketIT extends EndToEndTest {
-    private static final String HELLO = "{\"hello\":\"bgfetch\",\"protocol\":1,\"version\":\"raw-test\",\"pid\":1}\n";
+    private static final String HELLO = "{\"hello\":\"bgfetch\",\"protocol\":" + WireCodec.PROTOCOL
+            + ",\"version\":\"raw-test\",\"pid\":1}\n";
     private static final int MAX_CLIENTS = 64;
 
     long pid;
