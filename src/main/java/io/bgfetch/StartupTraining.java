@@ -52,7 +52,7 @@ public final class StartupTraining {
                 run(command);
             }
             run(List.of("daemon", "stop"));
-            if (!daemon.waitFor(60, TimeUnit.SECONDS)) { // a JDK 25 daemon writes its AOT cache as it exits
+            if (!daemon.waitFor(30, TimeUnit.SECONDS)) { // a JDK 25 daemon writes its AOT cache as it exits
                 System.err.println("bgfetch: the training daemon did not stop");
             }
         } finally {
