@@ -4,7 +4,10 @@ import io.bgfetch.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-/** The top-level {@code bgfetch} command: only its subcommands do anything. */
+/**
+ * The top-level {@code bgfetch} command: only its subcommands do anything. They are added by
+ * {@link Cli}, all of them for help and the docs, only the one invoked for a run.
+ */
 @Command(name = "bgfetch",
         mixinStandardHelpOptions = true,
         versionProvider = BgfetchCommand.VersionProvider.class,
@@ -14,11 +17,6 @@ import picocli.CommandLine.IVersionProvider;
                 + "and keeps the responses for you to read with 'bgfetch match'.",
             "",
             "State lives in BGFETCH_HOME (default: $XDG_DATA_HOME/bgfetch, else ~/.local/share/bgfetch)."
-        },
-        subcommands = {
-            FetchCommand.class, ListCommand.class, StatusCommand.class, WaitCommand.class, AbortCommand.class,
-            PauseCommand.class, ResumeCommand.class, MatchCommand.class, RmCommand.class,
-            DaemonCommand.class, CompletionCommand.class
         },
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nEnvironment:%n",

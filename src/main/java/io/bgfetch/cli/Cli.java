@@ -4,6 +4,7 @@ import io.bgfetch.client.DaemonException;
 import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -12,15 +13,68 @@ import picocli.CommandLine;
  * trace reaches the user (set BGFETCH_DEBUG=1 to see one).
  */
 public final class Cli {
+    /** The subcommands' names, in the order help lists them (see {@link #newCommand}). */
+    static final List<String> COMMANDS = List.of("fetch", "list", "status", "wait", "abort", "pause", "resume",
+            "match", "rm", "daemon", "completion");
+
+    /**
+     * picocli registers converters for java.time and java.sql types by reflection at every
+     * start; initialising those classes (java.time's formatters above all) costs a client
+     * start-up more than a few commands' models. No option of ours has such a type (durations
+     * have their own converter), so they are left out.
+     */
+    private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    private static final String UNUSED_CONVERTERS = "java\\.time\\..*|java\\.sql\\..*";
+
     private Cli() {
     }
 
+    /** The whole command line, every subcommand in it: for help, the completion scripts, man pages and tests. */
     public static CommandLine create() {
+        return build(COMMANDS);
+    }
+
+    /**
+     * The command line that runs {@code args}. When they start with a command's name, only that
+     * command's model is built: picocli reads every command's annotations by reflection, and all
+     * eleven cost a client more start-up time than the rest of {@code bgfetch list}. Anything else
+     * ({@code --help}, {@code --version}, a misspelt command) gets the whole command line, so its
+     * help and "did you mean" are complete.
+     */
+    public static CommandLine forArgs(String... args) {
+        return build(args.length > 0 && COMMANDS.contains(args[0]) ? List.of(args[0]) : COMMANDS);
+    }
+
+    private static CommandLine build(List<String> commands) {
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, UNUSED_CONVERTERS);
+        }
         CommandLine cl = new CommandLine(new BgfetchCommand());
+        for (String name : commands) {
+            cl.addSubcommand(newCommand(name));
+        }
         documentExitCodes(cl);
         cl.setParameterExceptionHandler(Cli::usageError);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine));
         return cl;
+    }
+
+    /** A switch, not a table of constructor references: a lambda's first use costs a client start-up. */
+    private static Object newCommand(String name) {
+        return switch (name) {
+            case "fetch" -> new FetchCommand();
+            case "list" -> new ListCommand();
+            case "status" -> new StatusCommand();
+            case "wait" -> new WaitCommand();
+            case "abort" -> new AbortCommand();
+            case "pause" -> new PauseCommand();
+            case "resume" -> new ResumeCommand();
+            case "match" -> new MatchCommand();
+            case "rm" -> new RmCommand();
+            case "daemon" -> new DaemonCommand();
+            case "completion" -> new CompletionCommand();
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 
     /** Every command's help and man page lists the same exit statuses: {@link ExitCode}'s. */

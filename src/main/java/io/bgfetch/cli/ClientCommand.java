@@ -4,7 +4,7 @@ import io.bgfetch.Version;
 import io.bgfetch.client.DaemonClient;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.protocol.ExitCode;
-import io.bgfetch.protocol.WireCodec;
+import io.bgfetch.protocol.JsonRecords;
 import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +43,7 @@ abstract class ClientCommand implements Callable<Integer> {
     /** Prints one JSON document and a newline on stdout. */
     void printJson(Object value) {
         try {
-            out().println(WireCodec.JSON_CODEC.asString(value));
+            out().println(JsonRecords.toJson(value));
             out().flush();
         } catch (IOException e) {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write JSON: " + e.getMessage());

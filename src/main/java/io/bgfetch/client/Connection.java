@@ -4,6 +4,7 @@ import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.home.Ownership;
 import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Reply;
+import io.bgfetch.protocol.ReplyType;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.WireCodec;
 import java.io.FilterOutputStream;
@@ -127,8 +128,9 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    Reply receive() throws IOException {
-        return codec.readReply();
+    /** The next reply, its data read as the request's reply type. */
+    Reply receive(ReplyType<?> type) throws IOException {
+        return codec.readReply(type);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.Request;
+import io.bgfetch.protocol.WireCodec;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -54,14 +55,16 @@ public final class DaemonClient {
         try (Connection c = new DaemonStarter(home).connectOrStart(version)) {
             c.send(request);
             while (true) {
-                Reply reply = c.receive();
+                Reply reply = c.receive(request.replyType());
                 if (!reply.ok()) {
                     throw new DaemonException(ExitCode.of(reply.exitCode()), reply.error());
                 }
-                if (!onData.test(decode(request, reply)) || reply.last()) {
+                if (!onData.test(request.replyType().cast(reply.data())) || reply.last()) {
                     return;
                 }
             }
+        } catch (WireCodec.ProtocolException e) {
+            throw unreadable(e);
         } catch (IOException e) {
             throw lost(e);
         }
@@ -70,22 +73,20 @@ public final class DaemonClient {
     private <R> R exchange(Connection c, Request<R> request) {
         try {
             c.send(request);
-            Reply reply = c.receive();
+            Reply reply = c.receive(request.replyType());
             if (!reply.ok()) {
                 throw new DaemonException(ExitCode.of(reply.exitCode()), reply.error());
             }
-            return decode(request, reply);
+            return request.replyType().cast(reply.data());
+        } catch (WireCodec.ProtocolException e) {
+            throw unreadable(e);
         } catch (IOException e) {
             throw lost(e);
         }
     }
 
-    private static <R> R decode(Request<R> request, Reply reply) {
-        try {
-            return request.replyType().decode(reply.data());
-        } catch (IOException e) {
-            throw new DaemonException(ExitCode.DAEMON_UNAVAILABLE, "unreadable reply from the daemon: " + e.getMessage(), e);
-        }
+    private static DaemonException unreadable(IOException e) {
+        return new DaemonException(ExitCode.DAEMON_UNAVAILABLE, "unreadable reply from the daemon: " + e.getMessage(), e);
     }
 
     private DaemonException lost(IOException e) {

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts a daemon for a home, detached from the caller: through {@code setsid} it gets its own
- * session and no controlling terminal; stdin is /dev/null, so closing the terminal or killing
+ * Starts a daemon for a home ({@link DaemonJvm} says how), detached from the caller: through
+ * {@code setsid} it gets its own session and no controlling terminal; stdin is /dev/null, so closing the terminal or killing
  * the shell does not touch it. It is told to write the home's {@code daemon.log} itself (which
  * it keeps to a bounded size), and its stdout and stderr are appended to the same file, so what
  * the JVM itself prints (an out-of-memory exit, say) is not lost either.
@@ -28,12 +28,6 @@ import java.util.List;
  */
 final class DaemonStarter {
     private static final long START_TIMEOUT_MILLIS = 30_000;
-    /**
-     * A long-lived daemon: the full JIT for throughput, a small starting heap and code cache so
-     * an idle daemon stays near 65 MiB resident. (scripts/bgfetch uses the same for 'daemon run'.)
-     */
-    private static final List<String> DAEMON_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx512m",
-            "-Xss512k", "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError");
 
     private final BgfetchHome home;
 
@@ -73,12 +67,7 @@ final class DaemonStarter {
         if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
             command.add("setsid");
         }
-        command.add(javaBinary());
-        command.addAll(DAEMON_JVM_OPTIONS);
-        command.add("-Dbgfetch.log=file"); // Daemon.LOG_PROPERTY
-        command.add("-cp");
-        command.add(absoluteClassPath());
-        command.addAll(List.of("io.bgfetch.Main", "daemon", "run"));
+        command.addAll(DaemonJvm.command(true, List.of("-Dbgfetch.log=file"))); // Daemon.LOG_PROPERTY
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(home.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -125,19 +114,6 @@ final class DaemonStarter {
             // no log to read
         }
         return "see " + log;
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String absoluteClassPath() {
-        List<String> parts = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            parts.add(Path.of(entry).toAbsolutePath().toString());
-        }
-        return String.join(File.pathSeparator, parts);
     }
 
     private static void sleep(long millis) {

@@ -1,5 +1,6 @@
 package io.bgfetch.daemon;
 
+import io.bgfetch.Version;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.home.FileProblem;
 import io.bgfetch.home.PrivateFiles;
@@ -47,6 +48,22 @@ public final class Daemon {
      * in the foreground, the log goes to stderr. (DaemonStarter spells out the same name.)
      */
     public static final String LOG_PROPERTY = "bgfetch.log";
+
+    /**
+     * The entry point of a daemon process (spawned by a client, or run by the launcher's
+     * {@code daemon run}): it has no command line to parse, so it loads no picocli.
+     */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(BgfetchHome.fromEnvironment(), Version.get());
+        } catch (RuntimeException e) { // a BGFETCH_HOME that is no path
+            System.err.println("bgfetch: the daemon cannot start: " + FileProblem.describe(e));
+            code = ExitCode.DAEMON_UNAVAILABLE.code();
+        }
+        System.out.flush();
+        System.exit(code);
+    }
 
     /** Runs a daemon in this process until it is told to stop; returns the process exit code. */
     public static int run(BgfetchHome home, String version) {

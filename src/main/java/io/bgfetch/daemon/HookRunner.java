@@ -5,7 +5,7 @@ import io.bgfetch.lifecycle.FetchResult;
 import io.bgfetch.lifecycle.WireName;
 import io.bgfetch.protocol.RecordInfo;
 import io.bgfetch.protocol.Registration;
-import io.bgfetch.protocol.WireCodec;
+import io.bgfetch.protocol.JsonRecords;
 import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.RecordRow;
@@ -102,7 +102,7 @@ final class HookRunner {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("registration", registration);
         doc.put("records", records);
-        return (WireCodec.JSON_CODEC.asString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (JsonRecords.toJson(doc) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -32,7 +32,7 @@ import jdk.net.UnixDomainPrincipal;
  * every connection, by uid, on top of the socket's 0600 mode and its 0700 directory.
  *
  * <p>It is bounded against clients that misbehave (see {@link ClientChannel}): at most
- * {@link #MAX_CLIENTS} connections are served at once by a pool of as many threads, and one
+ * {@link #MAX_CLIENTS} connections are served at once, each by a pooled thread, and one
  * beyond that is closed at once; a client must have sent its request within
  * {@link #REQUEST_DEADLINE}; garbage, or a line over {@link WireCodec#MAX_REQUEST_BYTES}, fails
  * that connection and nothing else.

@@ -1,24 +1,28 @@
 package io.bgfetch.protocol;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Framing and encoding: one JSON document per line, UTF-8. JSON escapes newlines inside
- * strings, so a newline always ends a message.
+ * strings, so a newline always ends a message. Both sides encode with {@link JsonRecords}.
  *
  * <pre>
- * client: {"hello":"bgfetch","protocol":2,"version":"0.1.0"}
+ * client: {"hello":"bgfetch","protocol":2,"version":"0.1.0","pid":42}
  * daemon: {"hello":"bgfetch","protocol":2,"version":"0.1.0","pid":123}
  * client: {"type":"Status","request":{"ids":["x"]}}
- * daemon: {"ok":true,"last":true,"exitCode":0,"data":[...]}
+ * daemon: {"ok":true,"last":true,"exitCode":0,"error":null,"data":[...]}
  * </pre>
  */
 public final class WireCodec implements AutoCloseable {
@@ -32,23 +36,6 @@ public final class WireCodec implements AutoCloseable {
      */
     public static final int MAX_REQUEST_BYTES = 4 << 20;
     private static final int MAX_LINE_CHARS = 64 << 20;
-
-    /**
-     * The one JSON binding of the protocol and of {@code --json} output: records are written
-     * with their components in declaration order (the contract's field order) and nothing
-     * else (no {@code isDone()} pseudo-properties); nulls are written, since
-     * {@code "finishedAt": null} is part of the contract's JSON.
-     */
-    public static final JSON JSON_CODEC = JSON.std
-            .with(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
-            .without(JSON.Feature.USE_IS_GETTERS);
-    private static final Map<String, Class<?>> REQUEST_TYPES = new LinkedHashMap<>();
-
-    static {
-        for (Class<?> c : Request.class.getPermittedSubclasses()) {
-            REQUEST_TYPES.put(c.getSimpleName(), c);
-        }
-    }
 
     private final BufferedReader in;
     private final OutputStream out;
@@ -66,44 +53,138 @@ public final class WireCodec implements AutoCloseable {
     }
 
     public void writeHello(String version, long pid) throws IOException {
-        writeLine(JSON_CODEC.asString(new Hello("bgfetch", PROTOCOL, version, pid)));
+        writeLine(new Hello("bgfetch", PROTOCOL, version, pid));
     }
 
+    /** The other side's greeting; null when it sent JSON null. */
     public Hello readHello() throws IOException {
-        return JSON_CODEC.beanFrom(Hello.class, readLine());
+        try (JsonParser p = parser(readLine())) {
+            return (Hello) JsonRecords.read(p, Hello.class);
+        }
     }
 
     public void writeRequest(Request<?> request) throws IOException {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("type", request.getClass().getSimpleName());
         envelope.put("request", request);
-        writeLine(JSON_CODEC.asString(envelope));
+        writeLine(envelope);
     }
 
+    /** A request, or null when the client sent JSON null. */
     public Request<?> readRequest() throws IOException {
-        Map<String, Object> envelope = JSON_CODEC.mapFrom(readLine());
-        Class<?> type = REQUEST_TYPES.get(String.valueOf(envelope.get("type")));
-        if (type == null) {
-            throw new ProtocolException("unknown request type: " + envelope.get("type"));
+        String line = readLine();
+        try (JsonParser p = parser(line)) {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            expectObject(p);
+            String type = null;
+            Object body = null;
+            boolean bodyRead = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("type")) {
+                    type = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : p.currentToken().toString();
+                } else if (field.equals("request") && type != null) {
+                    body = JsonRecords.read(p, requestType(type));
+                    bodyRead = true;
+                } else if (field.equals("request")) {
+                    body = JsonRecords.read(p, Object.class); // before its type: typed below, once known
+                } else {
+                    p.skipChildren();
+                }
+            }
+            Class<?> c = requestType(type);
+            if (!bodyRead || body == null) {
+                try (JsonParser again = parser(JsonRecords.toJson(body == null ? Map.of() : body))) {
+                    body = JsonRecords.read(again, c);
+                }
+            }
+            return (Request<?>) body;
         }
-        Object body = envelope.get("request");
-        return (Request<?>) JSON_CODEC.beanFrom(type, JSON_CODEC.asString(body == null ? Map.of() : body));
+    }
+
+    private static Class<?> requestType(String name) throws ProtocolException {
+        Class<?> type = RequestTypes.BY_NAME.get(name);
+        if (type == null) {
+            throw new ProtocolException("unknown request type: " + name);
+        }
+        return type;
     }
 
     public void writeReply(Reply reply) throws IOException {
-        writeLine(JSON_CODEC.asString(reply));
+        writeLine(reply);
     }
 
     /** Reads a reply; its {@code data} is left as plain JSON values (maps, lists, numbers). */
     public Reply readReply() throws IOException {
-        Map<String, Object> m = JSON_CODEC.mapFrom(readLine());
-        return new Reply(Boolean.TRUE.equals(m.get("ok")), !Boolean.FALSE.equals(m.get("last")),
-                m.get("exitCode") instanceof Number n ? n.intValue() : 0,
-                (String) m.get("error"), m.get("data"));
+        return readReply(Object.class);
     }
 
-    private void writeLine(String json) throws IOException {
-        out.write(json.getBytes(StandardCharsets.UTF_8));
+    /** Reads a reply whose {@code data} is the request's reply type (null on a failure). */
+    public Reply readReply(ReplyType<?> type) throws IOException {
+        return readReply(type.javaType());
+    }
+
+    private Reply readReply(Type dataType) throws IOException {
+        try (JsonParser p = parser(readLine())) {
+            expectObject(p);
+            boolean ok = false;
+            boolean last = true;
+            int exitCode = 0;
+            String error = null;
+            Object data = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "ok" -> ok = t == JsonToken.VALUE_TRUE;
+                    case "last" -> last = t != JsonToken.VALUE_FALSE;
+                    case "exitCode" -> exitCode = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
+                    case "error" -> error = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                    // a failure's data is null whatever the request, so it reads as any type
+                    case "data" -> data = JsonRecords.read(p, dataType);
+                    default -> p.skipChildren();
+                }
+            }
+            return new Reply(ok, last, exitCode, error, data);
+        }
+    }
+
+    private static JsonParser parser(String line) throws IOException {
+        JsonParser p = JsonRecords.FACTORY.createParser(line);
+        if (p.nextToken() == null) {
+            p.close();
+            throw new ProtocolException("an empty message");
+        }
+        return p;
+    }
+
+    private static void expectObject(JsonParser p) throws ProtocolException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new ProtocolException("a message must be a JSON object, not " + p.currentToken());
+        }
+    }
+
+    /** The request types by name: only a daemon reads requests, so only it loads them all. */
+    private static final class RequestTypes {
+        static final Map<String, Class<?>> BY_NAME = new LinkedHashMap<>();
+
+        static {
+            for (Class<?> c : Request.class.getPermittedSubclasses()) {
+                BY_NAME.put(c.getSimpleName(), c);
+            }
+        }
+    }
+
+    /** Writes one message in one piece, then its newline. */
+    private void writeLine(Object message) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JsonRecords.FACTORY.createGenerator(bytes)) {
+            JsonRecords.write(g, message);
+        }
+        out.write(bytes.toByteArray());
         out.write('\n');
         out.flush();
     }

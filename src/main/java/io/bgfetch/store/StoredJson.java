@@ -2,7 +2,7 @@ package io.bgfetch.store;
 
 import io.bgfetch.protocol.FetchOptions;
 import io.bgfetch.protocol.RequestSpec;
-import io.bgfetch.protocol.WireCodec;
+import io.bgfetch.protocol.JsonBinder;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ final class StoredJson {
 
     static {
         try {
-            OPTION_DEFAULTS = WireCodec.JSON_CODEC.mapFrom(WireCodec.JSON_CODEC.asString(FetchOptions.DEFAULTS));
+            OPTION_DEFAULTS = JsonBinder.JSON_CODEC.mapFrom(JsonBinder.JSON_CODEC.asString(FetchOptions.DEFAULTS));
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -27,7 +27,7 @@ final class StoredJson {
     }
 
     static String write(Object value) throws IOException {
-        return WireCodec.JSON_CODEC.asString(value);
+        return JsonBinder.JSON_CODEC.asString(value);
     }
 
     /**
@@ -58,21 +58,21 @@ final class StoredJson {
 
     private static FetchOptions parseOptions(String json) throws IOException {
         try {
-            return WireCodec.JSON_CODEC.beanFrom(FetchOptions.class, json);
+            return JsonBinder.JSON_CODEC.beanFrom(FetchOptions.class, json);
         } catch (IOException incomplete) {
             // an older row: fill in what it lacks
             Map<String, Object> merged = new LinkedHashMap<>(OPTION_DEFAULTS);
-            merged.putAll(WireCodec.JSON_CODEC.mapFrom(json));
-            return WireCodec.JSON_CODEC.beanFrom(FetchOptions.class, WireCodec.JSON_CODEC.asString(merged));
+            merged.putAll(JsonBinder.JSON_CODEC.mapFrom(json));
+            return JsonBinder.JSON_CODEC.beanFrom(FetchOptions.class, JsonBinder.JSON_CODEC.asString(merged));
         }
     }
 
     /** Older rows lack {@code mirrors}: a missing list reads as none. */
     static RequestSpec spec(String json) throws IOException {
-        return WireCodec.JSON_CODEC.beanFrom(RequestSpec.class, json);
+        return JsonBinder.JSON_CODEC.beanFrom(RequestSpec.class, json);
     }
 
     static PreviousResponse previous(String json) throws IOException {
-        return json == null || json.isBlank() ? null : WireCodec.JSON_CODEC.beanFrom(PreviousResponse.class, json);
+        return json == null || json.isBlank() ? null : JsonBinder.JSON_CODEC.beanFrom(PreviousResponse.class, json);
     }
 }

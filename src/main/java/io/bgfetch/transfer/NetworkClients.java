@@ -13,8 +13,9 @@ import org.apache.hc.core5.io.CloseMode;
 
 /**
  * One HttpClient (with its connection pool) per distinct {@link NetworkOptions}, so fetches
- * with the same proxies and trust share connections. The direct client is kept for the
- * daemon's life; the others are few (one per proxy set-up in use) and bounded: beyond
+ * with the same proxies and trust share connections. The direct client is built by the first
+ * exchange that needs it (an idle daemon holds no TLS set-up: ~10 MiB less resident) and kept
+ * for the daemon's life; the others are few (one per proxy set-up in use) and bounded: beyond
  * {@link #MAX_KEPT} the least recently used one is retired, and closed once no exchange
  * holds it any more.
  */
@@ -59,7 +60,6 @@ final class NetworkClients implements Closeable {
     /** @param factory builds a client; may throw IllegalArgumentException with a message in words */
     NetworkClients(Function<NetworkOptions, CloseableHttpClient> factory) {
         this.factory = factory;
-        clients.put(NetworkOptions.DIRECT, new Entry(factory.apply(NetworkOptions.DIRECT)));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bgfetch.protocol.WireCodec;
 import io.bgfetch.testing.Bgfetch;
 import io.bgfetch.testing.Poll;
 import io.bgfetch.testing.Result;

@@ -21,8 +21,8 @@ class RegistrationTest {
     /** The JSON object a user sees for {@code value}, keys in the order they were written. */
     static Map<String, Object> json(Object value) {
         try {
-            return WireCodec.JSON_CODEC.with(JSON.Feature.PRESERVE_FIELD_ORDERING)
-                    .mapFrom(WireCodec.JSON_CODEC.asString(value));
+            return JsonBinder.JSON_CODEC.with(JSON.Feature.PRESERVE_FIELD_ORDERING)
+                    .mapFrom(JsonRecords.toJson(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

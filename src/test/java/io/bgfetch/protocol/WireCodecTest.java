@@ -162,8 +162,8 @@ class WireCodecTest {
         assertFalse(new WireCodec.Hello("bgfetch", WireCodec.PROTOCOL + 1, "0.1.0", 1).compatible());
         assertFalse(new WireCodec.Hello("other", WireCodec.PROTOCOL, "0.1.0", 1).compatible());
         assertFalse(new WireCodec.Hello(null, WireCodec.PROTOCOL, "0.1.0", 1).compatible());
-        assertFalse(reader("{\"hello\":\"bgfetch\",\"protocol\":" + (WireCodec.PROTOCOL + 1)
-                + ",\"version\":\"x\",\"pid\":1}\n").readHello().compatible());
+        assertFalse(reader("{\"hello\":\"bgfetch\",\"protocol\":" + (WireCodec.PROTOCOL - 1)
+                + ",\"version\":\"x\",\"pid\":1}\n").readHello().compatible(), "an older daemon's greeting");
         assertTrue(new WireCodec.Hello("bgfetch", WireCodec.PROTOCOL, "any", 0).compatible(), "versions may differ");
     }
 
@@ -224,7 +224,7 @@ class WireCodecTest {
     }
 
     @Test
-    void convertTurnsPlainDataBackIntoRecords() throws IOException {
+    void aTypedReplyReadsItsDataAsTheRequestsReplyType() throws IOException {
         RecordInfo info = new RecordInfo("https://h/a", "GET", "done", 200, Map.of("content-type", "audio/mpeg"),
                 78_000_000_000L, 78_000_000_000L, "/store/1/0.body", 78_000_000_000L, "OK", "", null);
         byte[] lines = written(w -> {
@@ -232,8 +232,8 @@ class WireCodecTest {
             w.writeReply(Reply.of(List.of(info, info)));
         });
         WireCodec r = reader(lines);
-        assertEquals(REGISTRATION, new Request.Abort("x").replyType().decode(r.readReply().data()));
-        assertEquals(List.of(info, info), new Request.Records("x").replyType().decode(r.readReply().data()));
+        assertEquals(REGISTRATION, r.readReply(new Request.Abort("x").replyType()).data());
+        assertEquals(List.of(info, info), r.readReply(new Request.Records("x").replyType()).data());
     }
 
     @Test

@@ -37,6 +37,14 @@ class NetworkClientsTest {
     }
 
     @Test
+    void noClientIsBuiltBeforeAnExchangeNeedsOne() {
+        assertEquals(0, clients.size());
+        assertTrue(built.isEmpty());
+        clients.lease(NetworkOptions.DIRECT).close();
+        assertEquals(1, built.get(NetworkOptions.DIRECT).size());
+    }
+
+    @Test
     void theSameOptionsShareOneClient() {
         try (NetworkClients.Lease a = clients.lease(proxied(1)); NetworkClients.Lease b = clients.lease(proxied(1))) {
             assertSame(a.client(), b.client());
@@ -54,6 +62,7 @@ class NetworkClientsTest {
 
     @Test
     void idleClientsBeyondTheBoundAreClosedButTheDirectOneStays() {
+        clients.lease(NetworkOptions.DIRECT).close();
         for (int i = 0; i < 3 * NetworkClients.MAX_KEPT; i++) {
             clients.lease(proxied(i)).close();
         }
