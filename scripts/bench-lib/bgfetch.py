@@ -13,7 +13,9 @@ HELPER_TIMEOUT = 60  # untimed helper calls (status, match, rm): generous, but b
 class Bgfetch:
     def __init__(self, launcher, home):
         self.launcher, self.home = launcher, home
-        self.env = loopback_env(BGFETCH_HOME=str(home))
+        # The memory case holds 100 transfers in flight: lift the daemon-wide limit (16 by
+        # default) so that they all run. The other cases ask for at most 16 at once (-j 16).
+        self.env = loopback_env(BGFETCH_HOME=str(home), BGFETCH_MAX_TRANSFERS="100")
         self.pids = set()  # every daemon we saw for this home: cleanup stops each one
 
     def command(self, *args):
