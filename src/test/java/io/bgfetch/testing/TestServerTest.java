@@ -82,6 +82,7 @@ class TestServerTest {
         assertTrue(resp.headers().firstValue("last-modified").orElseThrow().endsWith(" GMT"));
         assertEquals("100000", resp.headers().firstValue("content-length").orElseThrow());
         assertEquals(1, server.requestCount("/a.bin"));
+        settled("/a.bin");
         assertEquals(100_000, server.bytesSent("/a.bin"));
     }
 
@@ -107,7 +108,11 @@ class TestServerTest {
             assertEquals(200, head2.status);
             assertArrayEquals(r.body(), raw.readBody(1234));
         }
+        // the server counts a response once its thread has finished it, which may be just after the client read it
+        Poll.until(Duration.ofSeconds(5), () -> server.bytesSent("/h") == 1234 && server.requestCount("/h") == 2,
+                "the GET counted");
         assertEquals(List.of("HEAD", "GET"), server.requests("/h").stream().map(RequestLog::method).toList());
+        settled("/h");
         assertEquals(1234, server.bytesSent("/h"));
     }
 
@@ -223,6 +228,7 @@ class TestServerTest {
         assertEquals(200, multi.statusCode());
         assertArrayEquals(body, multi.body());
 
+        settled("/r");
         assertEquals(100 + 1000 + 500 + 10_000 + 10 + 10_000, server.bytesSent("/r"));
     }
 
@@ -336,8 +342,10 @@ class TestServerTest {
             assertEquals(100_000, d.bytes.length);
             assertArrayEquals(slice(r.body(), 0, 100_000), d.bytes);
         }
+        settled("/d");
         assertEquals(100_000, server.bytesSent("/d"));
         assertEquals(500_000, get("/d").body().length); // afterwards normal
+        settled("/d");
         assertEquals(600_000, server.bytesSent("/d"));
         assertEquals(0, r.pendingFaults());
     }
@@ -356,6 +364,7 @@ class TestServerTest {
             assertEquals(1_052_897, d.bytes.length);
             assertArrayEquals(slice(r.body(), 0, 1_052_897), d.bytes);
         }
+        settled("/slowreader");
         assertEquals(1_052_897, server.bytesSent("/slowreader"));
     }
 
@@ -444,6 +453,7 @@ class TestServerTest {
         HttpResponse<byte[]> third = get("/503");
         assertEquals(200, third.statusCode());
         assertArrayEquals(r.body(), third.body());
+        settled("/503");
         assertEquals(List.of(503, 429, 200), server.requests("/503").stream().map(RequestLog::status).toList());
         List<java.time.Instant> times = server.requestTimes("/503");
         assertEquals(3, times.size());
@@ -463,6 +473,7 @@ class TestServerTest {
             assertFalse(d.reset, "short body should end with FIN, not RST");
             assertArrayEquals(slice(r.body(), 0, 30_000), d.bytes);
         }
+        settled("/sb");
         assertEquals(30_000, server.bytesSent("/sb"));
     }
 
@@ -629,7 +640,9 @@ class TestServerTest {
             raw.send("HEAD", "/acc");
             raw.readHead();
         }
-        Poll.until(Duration.ofSeconds(5), () -> server.requestCount("/acc") == 4, "4 requests");
+        Poll.until(Duration.ofSeconds(5), () -> server.requestCount("/acc") == 4
+                && server.bytesSent("/acc") >= 12_345 + 1000 + 1000, "4 requests, all counted");
+        settled("/acc");
         assertEquals(12_345 + 1000 + 1000, server.bytesSent("/acc"));
         assertEquals(0, server.bytesSent("/other"));
         assertNull(server.resource("/other"));
@@ -720,5 +733,10 @@ class TestServerTest {
         public void close() throws IOException {
             socket.close();
         }
+    }
+
+    /** Waits until the server has finished every response for the path: its counters are final then. */
+    private void settled(String path) {
+        Poll.until(Duration.ofSeconds(5), () -> server.inFlight(path) == 0, "the responses for " + path + " to end");
     }
 }
