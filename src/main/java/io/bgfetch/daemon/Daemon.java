@@ -9,6 +9,7 @@ import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.RecordRow;
 import io.bgfetch.transfer.HttpTransport;
+import io.bgfetch.transfer.RecordDownload;
 import io.bgfetch.transfer.TransferFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,8 @@ public final class Daemon {
         BodyPaths paths = new BodyPaths(PrivateFiles.directories(home.storeDir()));
         // Before anything resumes or registers: then whatever no row refers to is an orphan.
         OrphanSweep.of(store, paths).ifPresent(OrphanSweep::run);
+        // Before any hook fires or fetch resumes: what a power cut took from done bodies.
+        new UnsyncedBodies(store, paths, settings.transfer().disk()).check();
         StorageBudget budget = new StorageBudget(home.storeDir(), settings.quotaBytes());
         reserveStoredBodies(budget);
         http = new HttpTransport(settings.transfer(), version);
@@ -197,6 +200,10 @@ public final class Daemon {
         }
         if (scheduler != null) {
             scheduler.stopAll(SHUTDOWN_WAIT);
+        }
+        // Done bodies still waiting for their fsync: a clean stop leaves nothing to check.
+        if (!RecordDownload.awaitLateSyncs(SHUTDOWN_WAIT)) {
+            Log.info("some done bodies were not fsynced in time; the next start checks them");
         }
         if (http != null) {
             try {

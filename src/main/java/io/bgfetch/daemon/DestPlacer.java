@@ -140,9 +140,12 @@ final class DestPlacer {
         return targets;
     }
 
-    /** The file that already has a record's name: a kept file, or a placement cut short; else null. */
+    /**
+     * The file that already has a record's name: a kept file, a placement cut short, or one
+     * placed before (a fetch that runs again after a power cut damaged a sibling); else null.
+     */
     private static Path alreadyNamed(Path dest, RecordRow r) {
-        if (r.isPlacing()) {
+        if (r.isPlacing() || (r.isPlaced() && !r.notModified())) {
             return Path.of(r.destPath());
         }
         return keptFile(dest, r);
@@ -162,6 +165,9 @@ final class DestPlacer {
         Path part = paths.part(f, r.idx());
         if (r.isPlacing()) {
             return Files.exists(part) ? part : existing(Path.of(r.destPath()));
+        }
+        if (r.isPlaced() && !r.notModified()) {
+            return existing(Path.of(r.destPath())); // placed before: already where it goes
         }
         if (r.notModified()) {
             // A 304 keeps the previous body: the placed file, or (placed by an older bgfetch, as a

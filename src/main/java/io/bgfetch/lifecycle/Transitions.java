@@ -20,6 +20,7 @@ import java.util.Set;
  *   queued --START--> active --END--> done        (the run's own ending: success or failure)
  *   queued|active --PAUSE--> paused --RESUME--> queued
  *   queued|active|paused --ABORT--> done          (an abort with no run in progress)
+ *   done --REOPEN--> queued                        (at start-up only: a power cut damaged a done body)
  * </pre>
  */
 public final class Transitions {
@@ -37,7 +38,12 @@ public final class Transitions {
         /** A run stores how its fetch ended (its records ran, or it was stopped for good). */
         END(DONE, QUEUED, ACTIVE),
         /** {@code bgfetch abort} of a fetch that no run is working on, a paused one included. */
-        ABORT(DONE, QUEUED, ACTIVE, PAUSED);
+        ABORT(DONE, QUEUED, ACTIVE, PAUSED),
+        /**
+         * A daemon starting after an unclean stop found that a power cut lost bytes of a body the
+         * fetch had completed (they were not fsynced yet): the fetch runs again to fetch them.
+         */
+        REOPEN(QUEUED, DONE);
 
         private final FetchState to;
         private final Set<FetchState> from;
@@ -66,7 +72,11 @@ public final class Transitions {
         /** It failed for good on its own. */
         FAIL(RecordState.FAILED, RecordState.PENDING),
         /** Its fetch is discarded (aborted, download total exceeded): nothing of it is kept. */
-        DISCARD(RecordState.FAILED, RecordState.PENDING, RecordState.DONE, RecordState.FAILED);
+        DISCARD(RecordState.FAILED, RecordState.PENDING, RecordState.DONE, RecordState.FAILED),
+        /** At start-up: a power cut lost bytes of its body that were not fsynced yet; they are fetched again. */
+        REOPEN(RecordState.PENDING, RecordState.DONE),
+        /** At start-up: the same loss in a record that a failed fetch kept complete; it fails too. */
+        LOSE_BODY(RecordState.FAILED, RecordState.DONE);
 
         private final RecordState to;
         private final Set<RecordState> from;

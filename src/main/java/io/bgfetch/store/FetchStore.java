@@ -337,6 +337,28 @@ public final class FetchStore implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * The done records whose bodies have bytes recorded but not marked durable, as {fetch key,
+     * record index} pairs: after an unclean stop, what a power cut may have lost. Segments with
+     * no checksums (block 0) were fsynced before they were recorded.
+     */
+    public synchronized List<long[]> doneNotDurable() {
+        List<long[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare("""
+                SELECT DISTINCT s.fetch_key, s.record_idx FROM segments s
+                JOIN records r ON r.fetch_key = s.fetch_key AND r.idx = s.record_idx
+                WHERE r.state = ? AND s.block > 0 AND s.durable < s.done
+                ORDER BY s.fetch_key, s.record_idx""", RecordState.DONE.wire());
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return rows;
+    }
+
     /** The block checksums of a body's segments, by segment and block. */
     public synchronized List<BlockRow> blocks(long key, int idx) {
         List<BlockRow> rows = new ArrayList<>();

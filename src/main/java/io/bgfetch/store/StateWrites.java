@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Map;
 
 /**
  * Every write of a fetch's or a record's state, each one of the lifecycle's {@link Transitions
@@ -113,6 +114,50 @@ public final class StateWrites {
             exec("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
             exec("INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable) VALUES (?, ?, 0, 0, ?, ?, ?)",
                     key, idx, p.size(), p.size(), p.size()); // a complete body, fsynced when it was first stored
+            return true;
+        });
+    }
+
+    /**
+     * At start-up, after an unclean stop: a power cut lost bytes of a done record's body that
+     * were not fsynced yet. In one durable commit the record is pending again, its segments hold
+     * only {@code kept} (segment to bytes; the rest is fetched again), and its fetch, if it had
+     * ended, is queued again with no result (its new ending fires the hook anew). With {@code
+     * placing}, the body was a placed {@code --dest} file, moved back to its part file: the
+     * placement of the fetch's next success gives it the same name again.
+     */
+    public boolean reopen(long key, int idx, Map<Integer, Long> kept, String placing) {
+        return transaction(true, () -> {
+            if (guarded("UPDATE records SET state = ? WHERE fetch_key = ? AND idx = ?", RecordMove.REOPEN.from(),
+                    RecordMove.REOPEN.to().wire(), key, idx) != 1) {
+                return false;
+            }
+            guarded("""
+                    UPDATE fetches SET state = ?, result = '', failure_reason = '', message = '', finished_at = NULL,
+                           hooks_pending = 0 WHERE key = ?""", FetchMove.REOPEN.from(), FetchMove.REOPEN.to().wire(), key);
+            for (Map.Entry<Integer, Long> e : kept.entrySet()) {
+                exec("UPDATE segments SET done = ?, durable = MIN(durable, ?) WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+                        e.getValue(), e.getValue(), key, idx, e.getKey());
+            }
+            if (placing != null) {
+                exec("UPDATE records SET dest_path = ?, dest_mtime = ? WHERE fetch_key = ? AND idx = ?",
+                        placing, PlacedFile.PLACING, key, idx);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * At start-up: a complete record that its failed fetch kept has lost its body to a power cut;
+     * it fails too, and forgets its plan, in one durable commit.
+     */
+    public boolean loseBody(long key, int idx, FailureReason reason, String error) {
+        return transaction(true, () -> {
+            if (guarded("UPDATE records SET state = ?, failure_kind = ?, error = ? WHERE fetch_key = ? AND idx = ?",
+                    RecordMove.LOSE_BODY.from(), RecordMove.LOSE_BODY.to().wire(), reason.wire(), error, key, idx) != 1) {
+                return false;
+            }
+            exec("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx);
             return true;
         });
     }

@@ -23,8 +23,8 @@
  * new version over old bytes it would trust.</li>
  * <li><b>Promises are forced before they are made.</b> A registration is acknowledged only after
  * its FULL commit, and its upload copy was fsynced (file and directory) before that commit. A
- * result (with its hooks pending) is a FULL commit, after every body it calls complete was
- * fsynced.</li>
+ * result (with its hooks pending) is a FULL commit; the bodies it calls complete may still be
+ * on their way to the disk (rule 9).</li>
  * <li><b>Progress is cheap.</b> Progress commits run with {@code NORMAL} (appended to the WAL, not
  * forced): a power cut may roll back the newest of them, which only means downloading again,
  * and rule 1 makes any that survive safe. The body is fsynced and the durable marks committed
@@ -44,6 +44,14 @@
  * times, each a FULL commit: a rename that survives a power cut is never forgotten.</li>
  * <li><b>Time is stored, not kept in memory.</b> When a record's retry window opened is a column
  * ({@code failing_since}), so {@code --retry-for} counts across daemon restarts.</li>
+ * <li><b>Done before durable, checked before trusted.</b> A complete body is fsynced by a
+ * background thread after its record is done, then marked durable with an unforced commit; until
+ * then its last bytes are recorded with their block checksums, as by rule 1. A starting daemon
+ * finds every done record with bytes beyond their durable mark
+ * ({@link io.bgfetch.store.FetchStore#doneNotDurable}) before it serves a command or fires a
+ * hook, and checks them by rule 1: all there, the body is fsynced and marked; some lost, one
+ * FULL commit reopens the record (keeping the blocks that match) and queues its fetch again
+ * ({@code REOPEN} moves), or, in a fetch that had failed, fails the record.</li>
  * </ol>
  *
  * Not forced on purpose: a body file's directory entry (after a power cut a missing or short

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -14,12 +15,17 @@ import java.util.zip.CRC32C;
  * so parallel connections need no lock), and {@link #force} makes written bytes durable before
  * the database calls them durable. The file keeps its name from the first byte to the last:
  * readers (match while arriving) follow it by the record's progress, not by a rename.
+ *
+ * <p>It is closed by its last user: a complete body is fsynced after its record is done (see
+ * {@link BodySync#finishLater}), so the late sync {@link #retain retains} it past the transfer.
  */
 final class BodyFile implements Closeable {
     /** Reads for checksums and digests: large enough that the syscalls do not matter. */
     private static final int READ_BYTES = 1 << 20;
 
     private final BodyDisk.Handle file;
+    /** Users that have not closed it yet: the transfer, and a late sync. */
+    private final AtomicInteger users = new AtomicInteger(1);
 
     private BodyFile(BodyDisk.Handle file) {
         this.file = file;
@@ -130,8 +136,17 @@ final class BodyFile implements Closeable {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** One more user, who must {@link #close} it too; the file stays open until the last does. */
+    BodyFile retain() {
+        users.incrementAndGet();
+        return this;
+    }
+
     @Override
     public void close() {
+        if (users.decrementAndGet() > 0) {
+            return;
+        }
         try {
             file.close();
         } catch (IOException ignored) {

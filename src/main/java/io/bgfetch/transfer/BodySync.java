@@ -1,13 +1,17 @@
 package io.bgfetch.transfer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a body's recorded bytes durable without stalling its connections: the segments record
@@ -16,6 +20,13 @@ import java.util.concurrent.Future;
  * then marks what was recorded before the fsync as durable, with a forced commit. That cadence
  * bounds what a power loss costs; the checksums bound what a killed daemon costs. At most one
  * sync is in flight; {@link #finish} waits for it, then syncs what is left.
+ *
+ * <p>A complete body is not fsynced before its record is done: {@link #finishLater} leaves that
+ * to a background thread, so a transfer ends when its last byte is written, as curl's does, and
+ * the disk catches up while the next one runs. Until the late sync has marked them durable, the
+ * bytes are "recorded, not durable", with a checksum per block, like any bytes between two syncs:
+ * a daemon that starts after an unclean stop checks them (and downloads again what a power cut
+ * lost) before anything trusts them. A clean stop waits for the late syncs ({@link #awaitLate}).
  */
 final class BodySync {
     private static final ExecutorService SYNCERS = Executors.newCachedThreadPool(r -> {
@@ -23,6 +34,14 @@ final class BodySync {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Syncs of complete bodies, one at a time, oldest first. The queue is bounded (each entry
+     * holds an open file): when it is full, the finishing transfer syncs its own body, which
+     * slows the transfers down to what the disk can make durable.
+     */
+    private static final ThreadPoolExecutor LATE = lateSyncer();
+    private static final Object LATE_LOCK = new Object();
+    private static int latePending;
 
     private final BodyFile body;
     private final TransferListener listener;
@@ -91,6 +110,68 @@ final class BodySync {
         if (marks != null) {
             sync(marks, false);
         }
+    }
+
+    /**
+     * The body is complete and its record about to be done: waits for nothing. A background
+     * thread waits for the sync in flight, fsyncs the body and marks it durable (an unforced
+     * commit), then closes its hold on the file. A failure there is not reported: the bytes stay
+     * marked not durable, and the next start after an unclean stop checks them.
+     */
+    void finishLater() {
+        Runnable late = () -> {
+            try {
+                finish();
+            } catch (TransferFailure.Permanent | RuntimeException ignored) {
+                // not durable is not wrong: the checksums decide after an unclean stop
+            } finally {
+                body.close();
+                lateDone();
+            }
+        };
+        body.retain();
+        synchronized (LATE_LOCK) {
+            latePending++;
+        }
+        LATE.execute(late); // or, with the queue full, right here
+    }
+
+    /** Waits until every late sync has run (a clean stop), at most {@code timeout}; false if some have not. */
+    static boolean awaitLate(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (LATE_LOCK) {
+            while (latePending > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(LATE_LOCK, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static void lateDone() {
+        synchronized (LATE_LOCK) {
+            latePending--;
+            LATE_LOCK.notifyAll();
+        }
+    }
+
+    private static ThreadPoolExecutor lateSyncer() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                r -> {
+                    Thread t = new Thread(r, "bgfetch-late-fsync");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool.allowCoreThreadTimeOut(true); // an idle daemon keeps no thread for it
+        return pool;
     }
 
     /** What is recorded and not yet durable, or null. Caller holds the lock. */

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.CRC32C;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
@@ -41,6 +40,8 @@ public final class RecordDownload {
     /** The request's validators still describe the stored body; a 304 means keep it. */
     private boolean conditional;
     private boolean notModified;
+    /** The sync of a body whose segments all completed, until run() knows whether it is done. */
+    private BodySync unsynced;
 
     /**
      * @param storedHead the head persisted for this body, or null when it has not started
@@ -107,6 +108,10 @@ public final class RecordDownload {
                         restart(body, "integrity mismatch; downloading once more");
                         continue;
                     }
+                    if (unsynced != null) {
+                        unsynced.finishLater(); // done now; durable soon after (see BodySync)
+                        unsynced = null;
+                    }
                     return new Outcome.Done(size);
                 } catch (TransferFailure.RestartBody r) {
                     restart(body, r.getMessage());
@@ -148,6 +153,9 @@ public final class RecordDownload {
                     restartsInARow = 0;
                 } catch (TransferFailure cancelled) {
                     return new Outcome.Cancelled();
+                } finally {
+                    // Not done after all (a failure, a stop): the sync runs before the run returns.
+                    settleQuietly();
                 }
             }
         } catch (TransferFailure.Permanent p) {
@@ -296,18 +304,53 @@ public final class RecordDownload {
             }
         } finally {
             cancel.release(group);
-            // Whatever stopped the segments, what they wrote is made durable before anyone is
-            // told: a Done body is fsynced whole, a stopped one resumes from here.
-            try {
-                sync.finish();
-            } catch (TransferFailure.Permanent e) {
-                failure.accumulateAndGet(e, RecordDownload::moreTelling);
+            boolean complete = failure.get() == null && !cancel.isCancelled()
+                    && segments.stream().allMatch(Segment::isComplete);
+            if (complete) {
+                unsynced = sync; // run() decides: late if the record is done, now if it goes on
+            } else {
+                // Whatever stopped the segments, what they wrote is made durable before anyone
+                // is told: a stopped body resumes from here.
+                try {
+                    sync.finish();
+                } catch (TransferFailure.Permanent e) {
+                    failure.accumulateAndGet(e, RecordDownload::moreTelling);
+                }
             }
         }
         cancel.throwIfCancelled();
         if (failure.get() != null) {
             throw failure.get();
         }
+    }
+
+    /**
+     * A complete body that is not done after all (its size or digest is wrong, or the run stops
+     * before it returns): its sync runs now, before the body changes, so that no mark of the old
+     * plan can land on a new one.
+     */
+    private void settleUnsynced() throws TransferFailure.Permanent {
+        if (unsynced != null) {
+            BodySync sync = unsynced;
+            unsynced = null;
+            sync.finish();
+        }
+    }
+
+    private void settleQuietly() {
+        try {
+            settleUnsynced();
+        } catch (TransferFailure.Permanent ignored) {
+            // the bytes stay recorded, not durable: checked by their checksums when they resume
+        }
+    }
+
+    /**
+     * Waits until the bodies of done records are all fsynced (a clean stop), at most {@code
+     * timeout}; false if some are not.
+     */
+    public static boolean awaitLateSyncs(Duration timeout) {
+        return BodySync.awaitLate(timeout);
     }
 
     /** Which of two failures to report: final ones first, then restarts, then transient ones. */
@@ -329,6 +372,7 @@ public final class RecordDownload {
     }
 
     private void restart(BodyFile body, String reason) throws TransferFailure.Permanent {
+        settleUnsynced();
         conditional = false;
         body.truncate();
         head = null;
@@ -348,35 +392,12 @@ public final class RecordDownload {
         }
         long fileSize = body.size();
         for (Segment s : plan) {
-            long held = Math.max(0, Math.min(s.written(), fileSize - s.start()));
-            long trusted = verified(body, s, held);
+            long trusted = StoredBytes.trusted(body, s, fileSize);
             if (trusted != s.written()) {
                 listener.cutBack(s, trusted);
                 s.cutBack(trusted);
             }
         }
-    }
-
-    /** How many of the segment's first {@code held} bytes can be trusted. */
-    private static long verified(BodyFile body, Segment s, long held) throws TransferFailure.Permanent {
-        long durable = Math.min(s.durable(), held);
-        int block = s.blockBytes();
-        if (durable >= s.written()) {
-            return durable;
-        }
-        if (block <= 0) {
-            return durable; // no checksums to check the rest against
-        }
-        for (long from = durable - durable % block; from < s.written(); from += block) {
-            long length = Math.min(block, s.written() - from); // a checksum covers its block up to the recorded end
-            long stored = s.storedCrc((int) (from / block));
-            CRC32C crc = new CRC32C();
-            if (from + length > held || stored == Segment.NO_CRC
-                    || !body.checksum(crc, s.start() + from, length) || crc.getValue() != stored) {
-                return Math.max(from, durable);
-            }
-        }
-        return s.written();
     }
 
     /** The block size new plans are checksummed in. */

@@ -90,9 +90,18 @@ final class InProcessDaemon implements AutoCloseable {
      */
     static InProcessDaemon resume(Path root, TransferSettings transfer, FetchStore.CommitListener commits)
             throws IOException {
-        InProcessDaemon d = new InProcessDaemon(root, Map.of(), transfer, commits);
-        d.scheduler.resumeUnfinished();
-        return d;
+        return new InProcessDaemon(root, Map.of(), transfer, commits).resumed();
+    }
+
+    /** A daemon's next life on the same home: checks the bodies an unclean stop left, resumes every unfinished fetch. */
+    static InProcessDaemon resume(Path root, Map<String, String> env) throws IOException {
+        return new InProcessDaemon(root, env).resumed();
+    }
+
+    private InProcessDaemon resumed() {
+        new UnsyncedBodies(store, paths, ctx.settings().transfer().disk()).check();
+        scheduler.resumeUnfinished();
+        return this;
     }
 
     static Path databaseOf(Path root) {

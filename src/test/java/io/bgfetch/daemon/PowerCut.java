@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A machine that can lose power, for tests of the store's power-loss rules: a disk under the
@@ -36,6 +38,7 @@ final class PowerCut {
     private final Disk disk = new Disk();
     private final Map<Path, SimFile> files = new LinkedHashMap<>();
     private boolean off;
+    private volatile CountDownLatch slowDisk;
     // The database: the last forced commit's files, one commit after it picked at random, and the newest.
     private Snapshot forced;
     private Snapshot sampled;
@@ -70,9 +73,23 @@ final class PowerCut {
         };
     }
 
+    /**
+     * From now on every fsync waits (the disk is slow) until the returned latch is counted down or
+     * the power is cut, whichever comes first: after a cut the fsync fails, as the power is off.
+     */
+    CountDownLatch slowDisk() {
+        CountDownLatch latch = new CountDownLatch(1);
+        slowDisk = latch;
+        return latch;
+    }
+
     /** The power goes off: from now on body I/O fails and commits are not kept. */
     synchronized void cut() {
         off = true;
+        CountDownLatch slow = slowDisk;
+        if (slow != null) {
+            slow.countDown(); // a waiting fsync now fails: the power is off
+        }
     }
 
     /**
@@ -109,6 +126,7 @@ final class PowerCut {
         }
         off = false;
         forced = sampled = newest = null;
+        slowDisk = null;
     }
 
     // ---- the disk ------------------------------------------------------------------------------
@@ -192,6 +210,14 @@ final class PowerCut {
 
         @Override
         public void force() throws IOException {
+            CountDownLatch slow = slowDisk;
+            if (slow != null) {
+                try {
+                    slow.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             synchronized (PowerCut.this) {
                 powered();
                 SimFile f = files.get(path);

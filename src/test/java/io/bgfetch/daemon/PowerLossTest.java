@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -200,12 +201,53 @@ class PowerLossTest {
         startDaemon();
         daemon.register("result", options(2), server.url("/body.bin"));
         awaitDone("result");
+        // A done body is fsynced just after its result: once it is marked durable, nothing is lost.
+        Poll.until(WAIT, () -> durableBytes("result") == 500 * KIB, "the body to be marked durable");
         int requests = server.requests().size();
 
         cutPowerAndRestart(PowerCut.Survivors.NONE);
 
         assertDoneWith("result", server.current().sha256());
         assertEquals(requests, server.requests().size(), "a stored result is final: nothing is fetched again");
+    }
+
+    @ParameterizedTest(name = "{0} of the unforced body writes survive, seed {1}")
+    @CsvSource({"NONE, 31", "SOME, 32", "SOME, 33", "ALL, 34"})
+    void aCutBeforeADoneBodyIsOnDiskFetchesWhatItLostAgain(PowerCut.Survivors bodies, long seed) throws Exception {
+        power = new PowerCut(seed);
+        int size = 700 * KIB + 1234;
+        server = ChangingServer.start(bytes(size, seed));
+        startDaemon();
+        ChangingServer.Hold hold = server.holdAt(640 * KIB);
+        daemon.register("late", options(1), server.url("/body.bin"));
+        hold.awaitReached(WAIT);
+        // The body has started (the emptied file is durable) and its first blocks are recorded.
+        Poll.until(WAIT, () -> recordedBytes("late") >= 512 * KIB, "the bytes before the hold to be recorded");
+        CountDownLatch slowDisk = power.slowDisk(); // from here on, no fsync returns before the cut
+        hold.release();
+
+        FetchRow ended = awaitDone("late");
+        assertEquals(FetchResult.SUCCESS, ended.result(), "the fetch ends with its last byte, not with the disk");
+        long durable = durableBytes("late");
+        assertTrue(durable < size, "the end of the body is not durable yet: " + durable);
+        int requests = server.requests().size();
+
+        power.cut();
+        daemon.close();
+        power.restore(InProcessDaemon.databaseOf(home()), bodies, PowerCut.Survivors.ALL);
+        startDaemon();
+
+        assertDoneWith("late", server.current().sha256());
+        Poll.until(WAIT, () -> durableBytes("late") == size, "the checked body to be marked durable");
+        if (bodies == PowerCut.Survivors.ALL) {
+            assertEquals(requests, server.requests().size(), "nothing was lost: nothing is fetched again");
+        } else if (bodies == PowerCut.Survivors.NONE) {
+            assertTrue(server.requests().size() > requests, "the lost bytes are fetched again");
+            String range = server.requests().get(server.requests().size() - 1).range();
+            long from = Long.parseLong(range.substring("bytes=".length(), range.indexOf('-')));
+            assertTrue(from >= durable - durable % (64 * KIB), "from the first block not durable: " + from);
+        }
+        assertEquals(0, slowDisk.getCount(), "the cut released the held fsync");
     }
 
     @ParameterizedTest(name = "{0} of the unforced body writes survive, seed {1}")

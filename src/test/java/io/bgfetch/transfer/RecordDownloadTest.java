@@ -2,6 +2,7 @@ package io.bgfetch.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -126,7 +130,8 @@ class RecordDownloadTest {
         assertEquals(ETAG, l.heads.get(0).etag());
         assertEquals(List.of(1), l.planSizes);
         assertEquals(content.length, l.arrived.get());
-        assertEquals(content.length, l.lastDurable(0), "the end is made durable");
+        assertTrue(RecordDownload.awaitLateSyncs(Duration.ofSeconds(10)));
+        assertEquals(content.length, l.lastDurable(0), "the end is made durable, after the run");
         assertEquals(0, l.restarts.size());
     }
 
@@ -532,12 +537,42 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(17, l.progress.stream().map(p -> p.get(1)).distinct().count(), "progress once per block");
-        long forces = disk.events.stream().filter("force"::equals).count();
         // The emptied file; a sync in the background once 256 KiB are recorded (and again after each
         // one that ends while the body still arrives, so at most 4); and the end.
+        assertTrue(RecordDownload.awaitLateSyncs(Duration.ofSeconds(10)));
+        long forces = disk.events.stream().filter("force"::equals).count();
         assertTrue(forces >= 3 && forces <= 1 + 4 + 1, forces + " fsyncs for 17 blocks: " + disk.events);
         assertEquals("force", disk.events.get(disk.events.size() - 1), "the end is made durable");
         assertEquals(content.length, l.lastDurable(0));
+    }
+
+    @Test
+    void aDoneBodyIsMadeDurableAfterTheRunNotBeforeIt() throws Exception {
+        byte[] content = randomBytes(300_000, 29);
+        server.content = content;
+        RecordingDisk disk = new RecordingDisk();
+        Recorder l = new Recorder();
+        CountDownLatch slowDisk = new CountDownLatch(1);
+        try {
+            disk.freeForces = 1; // the emptied file's, before the first byte (a new body is durable first)
+            disk.holdForces = slowDisk; // every later fsync waits until the test lets it go
+            ExecutorService runner = Executors.newSingleThreadExecutor();
+            Future<Outcome> outcome = runner.submit(() -> new RecordDownload(http,
+                    settings.withDisk(disk).withSync(Duration.ofHours(1), 1L << 40), request(), null, List.of(), l,
+                    RateLimiter.unlimited(), new Cancellation()).run());
+
+            assertEquals(new Outcome.Done(content.length), outcome.get(10, TimeUnit.SECONDS),
+                    "the run ends with its last byte, while the disk has not synced it");
+            runner.shutdown();
+            assertArrayEquals(content, Files.readAllBytes(bodyFile));
+            assertTrue(l.lastDurable(0) < content.length, "not marked durable before its fsync");
+            assertFalse(RecordDownload.awaitLateSyncs(Duration.ofMillis(50)), "the late sync waits for the disk");
+        } finally {
+            slowDisk.countDown();
+        }
+        assertTrue(RecordDownload.awaitLateSyncs(Duration.ofSeconds(10)));
+        assertEquals(content.length, l.lastDurable(0), "marked durable once the fsync returned");
+        assertEquals("force", disk.events.get(disk.events.size() - 1));
     }
 
     @Test

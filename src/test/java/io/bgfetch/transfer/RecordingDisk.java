@@ -10,6 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingDisk implements BodyDisk {
     /** "write", "truncate", "force", in the order they happened (and whatever a test adds). */
     final List<String> events = new CopyOnWriteArrayList<>();
+    /**
+     * While set and not counted down, every fsync after the first {@link #freeForces} waits for
+     * it (at most 20 s): the disk is slow.
+     */
+    volatile java.util.concurrent.CountDownLatch holdForces;
+    volatile int freeForces;
 
     @Override
     public Handle open(Path path) throws IOException {
@@ -28,6 +34,14 @@ final class RecordingDisk implements BodyDisk {
 
             @Override
             public void force() throws IOException {
+                java.util.concurrent.CountDownLatch hold = holdForces;
+                if (hold != null && events.stream().filter("force"::equals).count() >= freeForces) {
+                    try {
+                        hold.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 real.force();
                 events.add("force");
             }
