@@ -5,13 +5,14 @@ rotates from round to round (so no tool always goes first, or always follows the
 Before each timed run the bench syncs the disk (untimed), so no tool pays for the writeback of
 the one before. Every output is checked against the source's sha256 before it is deleted.
 """
+import json
 import os
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from processes import loopback_env, rss_mib, run_timed, status_field
+from processes import BenchError, loopback_env, rss_mib, run_timed, status_field
 from server import CAP_BYTES_PER_SECOND, check_dir
 
 CONNECTIONS = 8        # the capped case
@@ -156,6 +157,42 @@ def case_memory(b):
     b.results.set_value("rss_in_flight", rss)
     b.results.set_value("threads_in_flight", threads)
     b.say(f"  memory: {rss:.0f} MiB and {threads} threads with {in_flight} transfers in flight")
+    many_fetches(b)
+
+
+def many_fetches(b):
+    """The same 100 slow transfers as 100 fetches of one URL each: the daemon's cost per fetch
+    (RSS, threads) should stay what it is per transfer."""
+    bg = b.bgfetch
+    ids = [f"memory-{i}" for i in range(IN_FLIGHT)]
+    # The aborted transfers' threads linger a moment: start from a settled daemon.
+    settle_by = time.monotonic() + 30
+    while status_field(bg.pid, "Threads") > b.results.value("threads_idle_start") + 4 and time.monotonic() < settle_by:
+        time.sleep(0.2)
+    try:
+        for i, fetch_id in enumerate(ids):
+            bg.call("fetch", fetch_id, b.nginx.url(f"slow/capped.bin?f={i}"))
+        in_flight, deadline = 0, time.monotonic() + 60
+        while time.monotonic() < deadline:
+            in_flight = sum(1 for f in json.loads(bg.call("list", "--json"))
+                            if f["id"] in ids and f["state"] == "active" and f["downloaded"] > 0)
+            if in_flight >= IN_FLIGHT:
+                break
+            time.sleep(0.2)
+        rss, threads = 0.0, 0
+        for _ in range(5):
+            rss, threads = max(rss, rss_mib(bg.pid)), max(threads, status_field(bg.pid, "Threads"))
+            time.sleep(0.4)
+    finally:
+        for fetch_id in ids:
+            try:
+                bg.forget(fetch_id, abort=True)
+            except BenchError:
+                pass  # never registered (the run failed before it)
+    b.results.set_value("fetches_in_flight", in_flight)
+    b.results.set_value("rss_fetches", rss)
+    b.results.set_value("threads_fetches", threads)
+    b.say(f"  memory: {rss:.0f} MiB and {threads} threads with {in_flight} fetches of one transfer in flight")
 
 
 def wait_in_flight(bg, fetch_id, wanted, seconds):

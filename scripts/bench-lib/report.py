@@ -112,6 +112,10 @@ def daemon_rows(results):
         rows.append(("daemon RSS idle after the other cases", f"{value('rss_idle_after'):.0f} MiB"))
         rows.append((f"daemon threads idle / {n} transfers in flight",
                      f"{value('threads_idle_start')} / {value('threads_in_flight')}"))
+        if value("rss_fetches") is not None:
+            rows.append((f"daemon RSS / threads: 1 fetch of {n} transfers vs {value('fetches_in_flight')} fetches of 1",
+                         f"{value('rss_in_flight'):.0f} / {value('threads_in_flight')} vs "
+                         f"{value('rss_fetches'):.0f} / {value('threads_fetches')}"))
     elif value("rss_idle_start") is not None:
         rows.append(("daemon RSS idle", f"{value('rss_idle_start'):.0f} MiB"))
     return rows
