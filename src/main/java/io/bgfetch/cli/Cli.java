@@ -1,7 +1,6 @@
 package io.bgfetch.cli;
 
 import io.bgfetch.client.DaemonException;
-import io.bgfetch.client.WarmUp;
 import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
@@ -57,7 +56,6 @@ public final class Cli {
 
     /** As picocli runs a command: its result is the exit status; an exception becomes {@link #failure}. */
     private static int runDirect(ClientCommand command, PrintWriter out, PrintWriter err) {
-        WarmUp.start(); // every command read here talks to the daemon
         command.writers(out, err);
         try {
             return command.call();

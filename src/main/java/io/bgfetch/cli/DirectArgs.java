@@ -1,32 +1,31 @@
 package io.bgfetch.cli;
 
-import io.bgfetch.cli.ProgressOption.Mode;
 import io.bgfetch.units.DurationText;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * The everyday forms of {@code list} and {@code fetch}, read without picocli. Building a
- * command's picocli model (annotations read by reflection, a proxy class generated for each
- * annotation type) took about half of a client's start-up, more than the JVM's own start; the
- * commands a script or the benchmark runs over and over need none of it.
+ * The everyday forms of the hot commands ({@code list}, {@code fetch}), read without picocli.
+ * Building a command's picocli model (its annotations read by reflection, a proxy class
+ * generated for each annotation type) took about half of a client's start-up, more than the
+ * JVM's own start; the commands that scripts and the benchmark run over and over need none of it.
  *
- * <p>Only a plain subset is read here: each option as its own word ({@code --name=value} too for
- * long ones), each at most once (but the repeatable {@code -i}), no value that starts with
- * {@code -}, no empty word, no {@code @file}, no {@code --}, no clustered short options, no help.
- * Anything else, valid or not, returns null and goes to picocli, which has the one definition
- * of the command line, its help and its error messages. A command read here gets the same
- * fields picocli would set ({@code DirectArgsTest} compares the two field by field).
+ * <p>Only a plain subset is read: each option as its own word ({@code --name=value} too for
+ * long ones), each at most once (but the repeatable ones), no value that starts with {@code -},
+ * no empty word, no {@code @file}, no {@code --}, no clustered short options, no help. Anything
+ * else, valid or not, makes {@link #parse} return null, and picocli reads the arguments: it
+ * keeps the one definition of the command line, its help and its error messages. Each command
+ * reads its own options here ({@code direct}, next to their annotations), into the fields
+ * picocli would set; {@code DirectArgsTest} compares the two field by field.
  */
 final class DirectArgs {
     private final String[] args;
     private final Set<String> seen = new HashSet<>();
     private int next = 1;
+    private String attached;
     private boolean failed;
 
     private DirectArgs(String[] args) {
@@ -44,9 +43,10 @@ final class DirectArgs {
             }
         }
         try {
+            // Each command's class is named only here, in a call: a list does not even load FetchCommand.
             return switch (args[0]) {
-                case "list" -> new DirectArgs(args).list();
-                case "fetch" -> new DirectArgs(args).fetch();
+                case "list" -> ListCommand.direct(new DirectArgs(args));
+                case "fetch" -> FetchCommand.direct(new DirectArgs(args));
                 default -> null;
             };
         } catch (InvalidPathException e) {
@@ -54,100 +54,53 @@ final class DirectArgs {
         }
     }
 
-    private ListCommand list() {
-        ListCommand c = new ListCommand();
-        c.jsonOption = new JsonOption();
-        while (next < args.length) {
-            String name = args[next++];
-            switch (name) {
-                case "-a", "--all" -> c.all = flag("--all");
-                case "-l" -> c.long_ = flag("-l");
-                case "--json" -> c.jsonOption.json = flag("--json");
-                default -> {
-                    return null;
-                }
-            }
+    /**
+     * The next word after the command's name, or null after the last. Of {@code --name=value}
+     * only {@code --name} is returned; the value methods below take its value.
+     */
+    String next() {
+        attached = null;
+        if (next >= args.length) {
+            return null;
         }
-        return failed ? null : c;
+        String word = args[next++];
+        int eq = word.indexOf('=');
+        if (word.startsWith("--") && eq > 0) {
+            attached = word.substring(eq + 1);
+            return word.substring(0, eq);
+        }
+        return word;
     }
 
-    private FetchCommand fetch() {
-        FetchCommand c = new FetchCommand();
-        c.jsonOption = new JsonOption();
-        c.progress = new ProgressOption();
-        // The annotations' defaultValue (picocli sets them; a field's initial value is not used)
-        c.jobs = 4;
-        c.connections = 1;
-        c.retryFor = Duration.ofHours(24); // "24h"
-        List<String> positional = new ArrayList<>();
-        while (next < args.length) {
-            String word = args[next++];
-            if (word.charAt(0) != '-') {
-                positional.add(word);
-                continue;
-            }
-            int eq = word.indexOf('=');
-            String name = word.startsWith("--") && eq > 0 ? word.substring(0, eq) : word;
-            String attached = name == word ? null : word.substring(eq + 1);
-            switch (name) {
-                case "-w", "--wait" -> c.waitForEnd = flag("--wait", attached);
-                case "--replace" -> c.replace = flag("--replace", attached);
-                case "--if-changed" -> c.ifChanged = flag("--if-changed", attached);
-                case "--json" -> c.jsonOption.json = flag("--json", attached);
-                case "--dest" -> c.dest = path(once("--dest", attached));
-                case "-t", "--title" -> c.title = once("--title", attached);
-                case "-i", "--input" -> {
-                    String file = value(attached);
-                    if (file != null) {
-                        c.inputs.add(Path.of(file));
-                    }
-                }
-                case "-j", "--jobs" -> c.jobs = count(once("--jobs", attached), c.jobs);
-                case "-c", "--connections" -> c.connections = count(once("--connections", attached), c.connections);
-                case "--progress" -> c.progress.mode = mode(once("--progress", attached));
-                case "--retry-for" -> c.retryFor = duration(once("--retry-for", attached), c.retryFor);
-                default -> {
-                    return null;
-                }
-            }
-            if (failed) {
-                return null;
-            }
-        }
-        if (positional.isEmpty() || failed) {
-            return null; // no ID: picocli's usage error
-        }
-        c.id = positional.get(0);
-        c.urls.addAll(positional.subList(1, positional.size()));
-        return c;
+    /** Whether a word from {@link #next} is an option's name (else a positional parameter). */
+    static boolean isOption(String word) {
+        return word.charAt(0) == '-';
     }
 
-    /** A flag given once, without a value; a second time (or {@code --flag=x}) fails the parse. */
-    private boolean flag(String key, String attached) {
-        if (attached != null) {
-            failed = true;
-        }
-        return flag(key);
+    /** The command, or null when anything on the way made the arguments picocli's to read. */
+    ClientCommand result(ClientCommand command) {
+        return failed ? null : command;
     }
 
-    private boolean flag(String key) {
-        if (!seen.add(key)) {
+    /** A flag: true, the first time and without a value. */
+    boolean flag(String key) {
+        if (attached != null || !seen.add(key)) {
             failed = true;
         }
         return true;
     }
 
-    /** The value of an option that may be given once; null (and the parse failed) otherwise. */
-    private String once(String key, String attached) {
+    /** The value of an option that may be given once. */
+    String once(String key) {
         if (!seen.add(key)) {
             failed = true;
             return null;
         }
-        return value(attached);
+        return value();
     }
 
-    /** The option's value: attached ({@code --name=value}), else the next word, which must not look like an option. */
-    private String value(String attached) {
+    /** The value of the last option read: attached, else the next word, which must not look like an option. */
+    String value() {
         if (attached != null) {
             if (attached.isEmpty()) {
                 failed = true;
@@ -155,19 +108,21 @@ final class DirectArgs {
             }
             return attached;
         }
-        if (next >= args.length || args[next].charAt(0) == '-') {
+        if (next >= args.length || isOption(args[next])) {
             failed = true;
             return null;
         }
         return args[next++];
     }
 
-    private static Path path(String value) {
+    /** A path as picocli makes one ({@code Paths.get}); a bad one goes to picocli, which says why. */
+    static Path path(String value) {
         return value == null ? null : Path.of(value);
     }
 
-    /** A plain decimal number, as picocli's Integer.valueOf reads it; anything else fails the parse. */
-    private int count(String value, int otherwise) {
+    /** A count given once: a plain decimal number, as picocli's {@code Integer.valueOf} reads it. */
+    int count(String key, int otherwise) {
+        String value = once(key);
         if (value == null || value.length() > 9) {
             failed = true;
             return otherwise;
@@ -181,8 +136,9 @@ final class DirectArgs {
         return Integer.parseInt(value);
     }
 
-    /** A duration as the option's converter reads it; one it refuses fails the parse (picocli says why). */
-    private Duration duration(String value, Duration otherwise) {
+    /** A duration given once, as {@code DurationConverter} reads it; one it refuses is picocli's to report. */
+    Duration duration(String key, Duration otherwise) {
+        String value = once(key);
         try {
             if (value != null) {
                 return DurationText.parse(value);
@@ -194,14 +150,15 @@ final class DirectArgs {
         return otherwise;
     }
 
-    /** A mode by its exact name, as picocli matches enum values. */
-    private Mode mode(String value) {
-        for (Mode m : Mode.values()) {
-            if (m.name().equals(value)) {
-                return m;
+    /** An enum value given once, by its exact name, as picocli matches them. */
+    <E extends Enum<E>> E choice(String key, E[] values, E otherwise) {
+        String value = once(key);
+        for (E e : values) {
+            if (e.name().equals(value)) {
+                return e;
             }
         }
         failed = true;
-        return Mode.auto;
+        return otherwise;
     }
 }
