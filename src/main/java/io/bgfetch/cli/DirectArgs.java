@@ -99,10 +99,10 @@ final class DirectArgs {
         return value();
     }
 
-    /** The value of the last option read: attached, else the next word, which must not look like an option. */
+    /** The value of the last option read: attached, else the next word; either must not look like an option. */
     String value() {
         if (attached != null) {
-            if (attached.isEmpty()) {
+            if (attached.isEmpty() || isOption(attached)) { // picocli refuses '--title=-t', for one
                 failed = true;
                 return null;
             }

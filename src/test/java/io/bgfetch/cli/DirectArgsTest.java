@@ -33,7 +33,9 @@ class DirectArgsTest {
                 args("fetch", "one", "http://h/a", "--if-changed", "-t", "a title", "--retry-for", "1.5h"),
                 args("fetch", "one", "http://h/a", "--title=x=y", "-w", "--progress=plain", "--jobs", "0012",
                         "--connections", "3", "--input=in.txt", "--retry-for=0"),
-                args("fetch", "list", "http://h/a", "--progress", "bar"));
+                args("fetch", "list", "http://h/a", "--progress", "bar"),
+                args("fetch", "one", "http://h/a", "-i", "a=b", "--title", "x=-y"),
+                args("fetch", "one", "--wait", "true", "-t", "\"quoted\"", "'single'", " "));
         for (String[] args : accepted) {
             ClientCommand direct = DirectArgs.parse(args);
             assertNotNull(direct, String.join(" ", args));
@@ -58,7 +60,8 @@ class DirectArgsTest {
                 args("fetch", "one", "http://h/a", "--retry-for", "soon"), args("fetch", "one", "-i", "-"),
                 args("fetch", "one", "http://h/a", "--dest"), args("fetch", "one", "http://h/a", "--dest="),
                 args("fetch", "one", "http://h/a", "--wait=true"), args("fetch", "one", "http://h/a", "--dest", "a\0b"),
-                args("fetch", "one", "http://h/a", "--version"), args("fetch", "-1", "http://h/a"));
+                args("fetch", "one", "http://h/a", "--version"), args("fetch", "-1", "http://h/a"),
+                args("fetch", "one", "http://h/a", "--title=-t"), args("fetch", "one", "http://h/a", "--dest=--x"));
         for (String[] args : declined) {
             assertNull(DirectArgs.parse(args), String.join(" ", args));
         }
