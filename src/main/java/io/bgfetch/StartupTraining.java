@@ -81,8 +81,10 @@ public final class StartupTraining {
             String retry = "5s";
             // progress auto (there is no terminal here), and none
             run(List.of("fetch", "training-1", url, "--wait", "--dest", dest, "--retry-for", retry));
-            run(List.of("fetch", "training-2", url, "-j", "16", "--wait", "--dest", dest, "--progress", "none",
-                    "--retry-for", retry));
+            Path input = Files.writeString(home.root().resolve("training-urls.txt"),
+                    "# as the benchmark's many small files come\n" + url + "?n=1\n" + url + "?n=2 out=second.bin\n");
+            run(List.of("fetch", "training-2", "-i", input.toString(), "-j", "16", "--wait", "--dest", dest,
+                    "--progress", "none", "--retry-for", retry));
             run(List.of("fetch", "training-3", url, "--json", "--retry-for", retry));
             run(List.of("wait", "training-3"));
             run(List.of("status", "training-1"));
