@@ -2,13 +2,13 @@ package io.bgfetch;
 
 import io.bgfetch.cli.Cli;
 
-/** Entry point: builds the command line (only as much of it as {@code args} need), runs it, exits with its code. */
+/** Entry point: reads the command line (only as much of it as {@code args} need), runs it, exits with its code. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        int code = Cli.forArgs(args).execute(args);
+        int code = Cli.run(args);
         System.out.flush();
         System.exit(code);
     }

@@ -4,6 +4,7 @@ import io.bgfetch.client.DaemonException;
 import io.bgfetch.protocol.ExitCode;
 import io.bgfetch.tui.TerminalText;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -27,6 +28,40 @@ public final class Cli {
     private static final String UNUSED_CONVERTERS = "java\\.time\\..*|java\\.sql\\..*";
 
     private Cli() {
+    }
+
+    /**
+     * Runs {@code args} as {@code main} does: the everyday forms of the hot commands without
+     * picocli ({@link DirectArgs}), anything else through {@link #forArgs}, with picocli's own writers.
+     */
+    public static int run(String[] args) {
+        ClientCommand direct = DirectArgs.parse(args);
+        if (direct == null) {
+            return forArgs(args).execute(args);
+        }
+        return runDirect(direct, PlainWriters.stdout(), PlainWriters.stderr());
+    }
+
+    /** Like {@link #run(String[])}, with these writers for the command's output and errors. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        ClientCommand direct = DirectArgs.parse(args);
+        if (direct == null) {
+            CommandLine cl = forArgs(args);
+            cl.setOut(out);
+            cl.setErr(err);
+            return cl.execute(args);
+        }
+        return runDirect(direct, out, err);
+    }
+
+    /** As picocli runs a command: its result is the exit status; an exception becomes {@link #failure}. */
+    private static int runDirect(ClientCommand command, PrintWriter out, PrintWriter err) {
+        command.writers(out, err);
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return failure(e, err);
+        }
     }
 
     /** The whole command line, every subcommand in it: for help, the completion scripts, man pages and tests. */
@@ -55,7 +90,7 @@ public final class Cli {
         }
         documentExitCodes(cl);
         cl.setParameterExceptionHandler(Cli::usageError);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine.getErr()));
         return cl;
     }
 
@@ -95,7 +130,7 @@ public final class Cli {
         return ExitCode.USAGE.code();
     }
 
-    private static int failure(Exception ex, CommandLine cl) {
+    private static int failure(Exception ex, PrintWriter err) {
         ExitCode code;
         String message;
         if (ex instanceof CliException e) {
@@ -111,11 +146,11 @@ public final class Cli {
             code = ExitCode.FAILED;
             message = "internal error: " + ex;
         }
-        cl.getErr().println("bgfetch: " + oneLine(message));
+        err.println("bgfetch: " + oneLine(message));
         if (System.getenv("BGFETCH_DEBUG") != null) {
-            ex.printStackTrace(cl.getErr());
+            ex.printStackTrace(err);
         }
-        cl.getErr().flush();
+        err.flush();
         return code.code();
     }
 

@@ -24,6 +24,15 @@ abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
+    /** The writers of a command run without picocli ({@link DirectArgs}); null under picocli. */
+    private PrintWriter out;
+    private PrintWriter err;
+
+    void writers(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
     boolean json() {
         return jsonOption.json;
     }
@@ -33,11 +42,11 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        return out != null ? out : spec.commandLine().getOut();
     }
 
     PrintWriter err() {
-        return spec.commandLine().getErr();
+        return err != null ? err : spec.commandLine().getErr();
     }
 
     /** Prints one JSON document and a newline on stdout. */

@@ -147,6 +147,51 @@ final class FetchCommand extends ClientCommand {
             description = "Hosts, domain suffixes and IP addresses reached directly, comma-separated ('*' for all), instead of no_proxy.")
     String noProxy;
 
+    /**
+     * {@code fetch} from plain arguments (see {@link DirectArgs}): the ID, URLs and the options
+     * scripts use most; null when any other option, or anything unusual, is there.
+     */
+    static ClientCommand direct(DirectArgs a) {
+        FetchCommand c = new FetchCommand();
+        c.jsonOption = new JsonOption();
+        c.progress = new ProgressOption();
+        c.jobs = 4; // the defaultValues above: picocli sets them, a field's initial value is not used
+        c.connections = 1;
+        c.retryFor = Duration.ofHours(24);
+        for (String word = a.next(); word != null; word = a.next()) {
+            if (!DirectArgs.isOption(word)) {
+                if (c.id == null) {
+                    c.id = word;
+                } else {
+                    c.urls.add(word);
+                }
+                continue;
+            }
+            switch (word) {
+                case "-w", "--wait" -> c.waitForEnd = a.flag("--wait");
+                case "--replace" -> c.replace = a.flag("--replace");
+                case "--if-changed" -> c.ifChanged = a.flag("--if-changed");
+                case "--json" -> c.jsonOption.json = a.flag("--json");
+                case "--dest" -> c.dest = DirectArgs.path(a.once("--dest"));
+                case "-t", "--title" -> c.title = a.once("--title");
+                case "-i", "--input" -> {
+                    Path input = DirectArgs.path(a.value());
+                    if (input != null) {
+                        c.inputs.add(input);
+                    }
+                }
+                case "-j", "--jobs" -> c.jobs = a.count("--jobs", c.jobs);
+                case "-c", "--connections" -> c.connections = a.count("--connections", c.connections);
+                case "--progress" -> c.progress.mode = a.choice("--progress", ProgressOption.Mode.values(), c.progress.mode);
+                case "--retry-for" -> c.retryFor = a.duration("--retry-for", c.retryFor);
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return c.id == null ? null : a.result(c); // no ID: picocli's usage error
+    }
+
     @Override
     public Integer call() throws IOException {
         Request.Fetch request = buildRequest();

@@ -20,6 +20,23 @@ final class ListCommand extends ClientCommand {
     @Option(names = "-l", description = "A table: ID, state, progress, size, title.")
     boolean long_;
 
+    /** {@code list} from plain arguments (see {@link DirectArgs}), or null when picocli must read them. */
+    static ClientCommand direct(DirectArgs a) {
+        ListCommand c = new ListCommand();
+        c.jsonOption = new JsonOption();
+        for (String word = a.next(); word != null; word = a.next()) {
+            switch (word) {
+                case "-a", "--all" -> c.all = a.flag("--all");
+                case "-l" -> c.long_ = a.flag("-l");
+                case "--json" -> c.jsonOption.json = a.flag("--json");
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return a.result(c);
+    }
+
     @Override
     public Integer call() {
         List<Registration> regs = client().call(new Request.ListFetches(all));
