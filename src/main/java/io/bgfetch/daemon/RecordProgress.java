@@ -38,6 +38,12 @@ final class RecordProgress implements TransferListener {
     private volatile ResponseHead newHead;
     private final List<Segment> storedPlan;
     private final Instant retryWindowStart;
+    /**
+     * Whether the store may describe an earlier body of this record (see {@link
+     * #describesEarlierBody}): a stored plan, a generation (a body was planned once, whatever
+     * became of its plan since), or a previous response to re-check. Set once a body is planned.
+     */
+    private volatile boolean earlierBody;
 
     /** The record's transfer as stored: its segments with their checksums, its generation and retry window. */
     RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r) {
@@ -51,6 +57,7 @@ final class RecordProgress implements TransferListener {
         this.storedPlan = storedPlan(store, key, index);
         this.retryWindowStart = store.failingSince(key, index);
         this.streamed = streamedIfUnknownLength(storedPlan);
+        this.earlierBody = !storedPlan.isEmpty() || r.generation() > 0 || r.previous() != null;
         view.started(storedPlan, r.generation());
     }
 
@@ -127,11 +134,19 @@ final class RecordProgress implements TransferListener {
         newHead = null;
         FetchStore.StoredHead stored = head == null ? null : new FetchStore.StoredHead(head.status(), head.statusText(),
                 headersJson(head), head.size(), head.etag(), head.lastModified());
-        // forced, head, plan and generation in one commit: before the new body's first byte
-        long generation = store.startBody(key, index, stored, rows);
+        // head, plan and generation in one commit, before the new body's first byte: forced
+        // when an earlier body may be described (rule 2), else an ordinary progress commit
+        boolean forced = earlierBody;
+        long generation = store.startBody(key, index, stored, rows, forced);
+        earlierBody = true;
         view.replan(newPlan, generation);
         streamed = streamedIfUnknownLength(newPlan);
         changes.changed();
+    }
+
+    @Override
+    public boolean describesEarlierBody() {
+        return earlierBody;
     }
 
     @Override

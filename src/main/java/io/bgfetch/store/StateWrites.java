@@ -9,7 +9,6 @@ import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.lifecycle.Transitions.RecordMove;
 import io.bgfetch.lifecycle.WireName;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -135,9 +134,7 @@ public final class StateWrites {
 
     /** Runs an UPDATE whose WHERE clause ends with "AND state IN (from)": the guard. Returns the rows changed. */
     private int guarded(String sql, Collection<? extends WireName> from, Object... args) throws SQLException {
-        try (PreparedStatement ps = store.prepare(guardedSql(sql, from), guardedArgs(from, args))) {
-            return ps.executeUpdate();
-        }
+        return store.prepare(guardedSql(sql, from), guardedArgs(from, args)).executeUpdate();
     }
 
     /**
@@ -163,9 +160,7 @@ public final class StateWrites {
     }
 
     private void exec(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = store.prepare(sql, args)) {
-            ps.executeUpdate();
-        }
+        store.prepare(sql, args).executeUpdate();
     }
 
     private interface Work {
