@@ -45,8 +45,11 @@ final class RecordProgress implements TransferListener {
      */
     private volatile boolean earlierBody;
 
-    /** The record's transfer as stored: its segments with their checksums, its generation and retry window. */
-    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r) {
+    /**
+     * The record's transfer as stored: its segments with their checksums, its generation and
+     * retry window; none, without looking, when {@code stored} is false (the store had none).
+     */
+    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r, boolean stored) {
         this.view = view;
         this.slot = slot;
         this.changes = ctx.changes();
@@ -54,8 +57,8 @@ final class RecordProgress implements TransferListener {
         this.budget = ctx.budget();
         this.key = r.fetchKey();
         this.index = view.index();
-        this.storedPlan = storedPlan(store, key, index);
-        this.retryWindowStart = store.failingSince(key, index);
+        this.storedPlan = stored ? storedPlan(store, key, index) : new ArrayList<>();
+        this.retryWindowStart = stored ? store.failingSince(key, index) : null;
         this.streamed = streamedIfUnknownLength(storedPlan);
         this.earlierBody = !storedPlan.isEmpty() || r.generation() > 0 || r.previous() != null;
         view.started(storedPlan, r.generation());
@@ -141,7 +144,7 @@ final class RecordProgress implements TransferListener {
         earlierBody = true;
         view.replan(newPlan, generation);
         streamed = streamedIfUnknownLength(newPlan);
-        changes.changed();
+        changes.progressed(); // a new body: readers following the record start it afresh
     }
 
     @Override

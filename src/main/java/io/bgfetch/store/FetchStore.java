@@ -16,8 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
@@ -261,6 +263,26 @@ public final class FetchStore implements AutoCloseable {
             throw failed(e);
         }
         return rows;
+    }
+
+    /**
+     * The records of a fetch whose transfer has stored state to resume from: a plan (segments,
+     * with their checksums) or an open retry window. One query for a whole fetch, so that a
+     * record without any (most of a fetch of many small files) starts without looking.
+     */
+    public synchronized Set<Integer> withTransferState(long key) {
+        Set<Integer> out = new HashSet<>();
+        try (ResultSet rs = prepare("""
+                SELECT r.idx FROM records r WHERE r.fetch_key = ? AND (r.failing_since IS NOT NULL
+                       OR EXISTS (SELECT 1 FROM segments s WHERE s.fetch_key = r.fetch_key AND s.record_idx = r.idx))""",
+                key).executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return out;
     }
 
     /** Which source (0 the URL, 1.. its mirrors) the record's transfer uses from now on. */

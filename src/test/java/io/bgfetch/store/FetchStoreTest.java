@@ -608,6 +608,17 @@ class FetchStoreTest {
     }
 
         @Test
+    void theRecordsWithTransferStateAreAPlanOrARetryWindow() throws Exception {
+        long key = store.register(fetch("state", false, "https://h/a", "https://h/b", "https://h/c", "https://h/d"))[0];
+        assertEquals(java.util.Set.of(), store.withTransferState(key), "a new fetch: nothing to resume from");
+        store.startBody(key, 1, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+        store.setFailingSince(key, 2, Instant.now());
+        store.startBody(key, 3, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+        store.replaceSegments(key, 3, List.of()); // a restart forgot its plan
+        assertEquals(java.util.Set.of(1, 2), store.withTransferState(key));
+    }
+
+    @Test
     void theRetryWindowStartIsKept() throws Exception {
         long key = store.register(fetch("window", false, "https://h/a"))[0];
         assertNull(store.failingSince(key, 0));
