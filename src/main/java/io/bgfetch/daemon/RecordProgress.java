@@ -44,6 +44,13 @@ final class RecordProgress implements TransferListener {
      * became of its plan since), or a previous response to re-check. Set once a body is planned.
      */
     private volatile boolean earlierBody;
+    /**
+     * The last progress of each segment that filled up, held back to be committed with the
+     * record's ending ({@link #heldBack}) instead of on its own: one commit less per small file.
+     * If the record does not complete it is recorded after all ({@link #recordHeldBack}); lost
+     * to a crash, it only costs downloading those bytes again. Guarded by itself.
+     */
+    private final Map<Integer, FetchStore.Progress> held = new HashMap<>();
 
     /**
      * The record's transfer as stored: its segments with their checksums, its generation and
@@ -142,6 +149,7 @@ final class RecordProgress implements TransferListener {
         boolean forced = earlierBody;
         long generation = store.startBody(key, index, stored, rows, forced);
         earlierBody = true;
+        dropHeldBack(); // of the body this one replaces
         view.replan(newPlan, generation);
         streamed = streamedIfUnknownLength(newPlan);
         changes.progressed(); // a new body: readers following the record start it afresh
@@ -163,6 +171,13 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void progress(Segment segment, long written, int blk, int crc) throws TransferFailure.Permanent {
+        if (segment.end() >= 0 && written >= segment.end()) {
+            synchronized (held) {
+                held.put(segment.index(), new FetchStore.Progress(segment.index(), written, segment.end(),
+                        segment.blockBytes(), blk, crc));
+            }
+            return;
+        }
         try {
             store.progress(key, index, segment.index(), written, segment.end(), segment.blockBytes(), blk, crc);
         } catch (StoreException e) {
@@ -199,9 +214,36 @@ final class RecordProgress implements TransferListener {
     @Override
     public void restarted(String reason) {
         Log.info("fetch " + key + " record " + index + ": starting the body again: " + reason);
+        dropHeldBack();
         store.replaceSegments(key, index, List.of());
         view.replan(List.of(), view.generation());
         streamed = null;
+    }
+
+    /** The progress held back for the record's ending (taken: it is the caller's to commit). */
+    List<FetchStore.Progress> heldBack() {
+        synchronized (held) {
+            List<FetchStore.Progress> out = new ArrayList<>(held.values());
+            held.clear();
+            return out;
+        }
+    }
+
+    /** The record did not complete: what was held back is recorded on its own (best effort). */
+    void recordHeldBack() {
+        for (FetchStore.Progress p : heldBack()) {
+            try {
+                store.progress(key, index, p.seg(), p.done(), p.end(), p.block(), p.blk(), p.crc());
+            } catch (StoreException e) {
+                Log.error("fetch " + key + " record " + index + ": cannot record its progress (it is downloaded again)", e);
+            }
+        }
+    }
+
+    private void dropHeldBack() {
+        synchronized (held) {
+            held.clear();
+        }
     }
 
     @Override

@@ -79,7 +79,8 @@ final class RecordTask {
         Outcome outcome = new RecordDownload(ctx.http(), ctx.settings().transfer(), downloadRequest(r, body),
                 storedHead(r), plan, progress, limiter, cancel).run();
         if (outcome instanceof Outcome.Done done) {
-            if (!ctx.store().states().completeRecord(r.fetchKey(), r.idx(), done.size())) {
+            // with the body's last progress, held back for this one commit
+            if (!ctx.store().states().completeRecord(r.fetchKey(), r.idx(), done.size(), progress.heldBack())) {
                 Log.info("fetch " + fetch.key() + " record " + r.idx() + " completed after it was discarded");
             }
             view.ended(done.size());
@@ -96,6 +97,7 @@ final class RecordTask {
             return new Failure(reason, failed.message());
         }
         // Cancelled: the record stays pending and resumes from its checkpoints.
+        progress.recordHeldBack();
         return null;
     }
 

@@ -468,13 +468,27 @@ public final class FetchStore implements AutoCloseable {
      * @param end the segment's end (fixed once a body of unknown length ends), or -1
      */
     public void progress(long key, int idx, int seg, long done, long end, int block, int blk, int crc) {
-        together.writeAll(List.of(
-                new GroupCommit.Write("""
-                        UPDATE segments SET done = ?, end = ?, block = ?
-                        WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", new Object[] {done, end, block, key, idx, seg}),
-                new GroupCommit.Write("""
-                        INSERT OR REPLACE INTO blocks (fetch_key, record_idx, seg, blk, crc) VALUES (?, ?, ?, ?, ?)""",
-                        new Object[] {key, idx, seg, blk, crc})));
+        together.writeAll(new Progress(seg, done, end, block, blk, crc).writes(key, idx));
+    }
+
+    /**
+     * One segment's progress as {@link #progress} records it: written up to {@code done}, block
+     * {@code blk} with checksum {@code crc}. A record's last one may be committed with its
+     * ending ({@link StateWrites#completeRecord(long, int, long, List)}).
+     */
+    public record Progress(int seg, long done, long end, int block, int blk, int crc) {
+        /** The statements that record it; the checksum only while its segment is planned. */
+        List<GroupCommit.Write> writes(long key, int idx) {
+            return List.of(
+                    new GroupCommit.Write("""
+                            UPDATE segments SET done = ?, end = ?, block = ?
+                            WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", new Object[] {done, end, block, key, idx, seg}),
+                    new GroupCommit.Write("""
+                            INSERT OR REPLACE INTO blocks (fetch_key, record_idx, seg, blk, crc)
+                            SELECT ?, ?, ?, ?, ? WHERE EXISTS
+                                (SELECT 1 FROM segments WHERE fetch_key = ? AND record_idx = ? AND seg = ?)""",
+                            new Object[] {key, idx, seg, blk, crc, key, idx, seg}));
+        }
     }
 
     /**

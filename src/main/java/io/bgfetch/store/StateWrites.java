@@ -11,9 +11,11 @@ import io.bgfetch.lifecycle.WireName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * Every write of a fetch's or a record's state, each one of the lifecycle's {@link Transitions
@@ -87,6 +89,26 @@ public final class StateWrites {
     public boolean completeRecord(long key, int idx, long size) {
         return together("UPDATE records SET state = ?, size = ? WHERE fetch_key = ? AND idx = ?",
                 RecordMove.COMPLETE.from(), RecordMove.COMPLETE.to().wire(), size, key, idx) == 1;
+    }
+
+    /**
+     * As {@link #completeRecord(long, int, long)}, in one commit with the body's last recorded
+     * {@code progress} (held back to save a commit per small file; recorded only while its plan
+     * is stored).
+     */
+    public boolean completeRecord(long key, int idx, long size, List<FetchStore.Progress> progress) {
+        if (progress.isEmpty()) {
+            return completeRecord(key, idx, size);
+        }
+        List<GroupCommit.Write> writes = new ArrayList<>();
+        for (FetchStore.Progress p : progress) {
+            writes.addAll(p.writes(key, idx));
+        }
+        Collection<RecordState> from = RecordMove.COMPLETE.from();
+        writes.add(new GroupCommit.Write(guardedSql("UPDATE records SET state = ?, size = ? WHERE fetch_key = ? AND idx = ?",
+                from), guardedArgs(from, RecordMove.COMPLETE.to().wire(), size, key, idx)));
+        int[] changed = store.together().writeAll(writes);
+        return changed[changed.length - 1] == 1;
     }
 
     /** The record failed for good on its own; false when it is no longer pending. */
