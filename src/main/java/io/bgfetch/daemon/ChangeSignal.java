@@ -8,52 +8,70 @@ package io.bgfetch.daemon;
  * which wakes every stream, and a record's within a running fetch ({@link #progressed}: a body
  * planned, a record ended), which wakes only those that follow records. A fetch of 1000 small
  * files has thousands of record changes a second; a watch woken by each would build a snapshot
- * of the whole fetch every few milliseconds, whatever interval its client asked for.
+ * of the whole fetch every few milliseconds, whatever interval its client asked for. The two
+ * kinds are waited for on two monitors, so a record's change does not even wake a watch's
+ * thread to find that it has nothing to do.
  */
 final class ChangeSignal {
+    /** Guards {@link #version}; watches wait on it. */
+    private final Object fetches = new Object();
+    /** Guards {@link #any}; streams that follow records wait on it. */
+    private final Object records = new Object();
     private long version;
     private long any;
 
     /** A fetch changed: every stream wakes. */
-    synchronized void changed() {
-        version++;
-        any++;
-        notifyAll();
+    void changed() {
+        synchronized (fetches) {
+            version++;
+            fetches.notifyAll();
+        }
+        progressed();
     }
 
     /** A record of a running fetch changed: the streams that follow records wake. */
-    synchronized void progressed() {
-        any++;
-        notifyAll();
+    void progressed() {
+        synchronized (records) {
+            any++;
+            records.notifyAll();
+        }
     }
 
     /** Counts the fetches' changes. */
-    synchronized long version() {
-        return version;
+    long version() {
+        synchronized (fetches) {
+            return version;
+        }
     }
 
     /** Counts every change, the records' too. */
-    synchronized long anyVersion() {
-        return any;
+    long anyVersion() {
+        synchronized (records) {
+            return any;
+        }
     }
 
     /** Waits until a fetch changed after {@code seen} ({@link #version}), or {@code millis} passed. */
-    synchronized void awaitAfter(long seen, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        long left = millis;
-        while (version == seen && left > 0) {
-            wait(left);
-            left = deadline - System.currentTimeMillis();
+    void awaitAfter(long seen, long millis) throws InterruptedException {
+        synchronized (fetches) {
+            long deadline = System.currentTimeMillis() + millis;
+            long left = millis;
+            while (version == seen && left > 0) {
+                fetches.wait(left);
+                left = deadline - System.currentTimeMillis();
+            }
         }
     }
 
     /** Waits until anything changed after {@code seen} ({@link #anyVersion}), or {@code millis} passed. */
-    synchronized void awaitAnyAfter(long seen, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        long left = millis;
-        while (any == seen && left > 0) {
-            wait(left);
-            left = deadline - System.currentTimeMillis();
+    void awaitAnyAfter(long seen, long millis) throws InterruptedException {
+        synchronized (records) {
+            long deadline = System.currentTimeMillis() + millis;
+            long left = millis;
+            while (any == seen && left > 0) {
+                records.wait(left);
+                left = deadline - System.currentTimeMillis();
+            }
         }
     }
 }
