@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,8 @@ final class FetchRun {
     private final RecordTask records;
     private final AtomicReference<RecordTask.Failure> firstFailure = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** The records with stored transfer state (a plan, a retry window) when the run began. */
+    private volatile Set<Integer> withState = Set.of();
     /** The records' live view; null until the run began (and for a run that may not start). */
     private volatile LiveRecords live;
     // The run's life, guarded by this: records queued or running, and how it ends.
@@ -85,6 +88,8 @@ final class FetchRun {
                 // one query for every record's stored bytes (a fetch may have 10,000 records)
                 Map<Integer, Long> stored = new HashMap<>();
                 ctx.store().tallies(fetch.key()).forEach(t -> stored.put(t.idx(), t.bytesStored()));
+                // only this run's own transfer of a record adds any: known once for all of them
+                withState = ctx.store().withTransferState(fetch.key());
                 live = new LiveRecords(rows, r -> stored.getOrDefault(r.idx(), 0L), lane::queued, this::checkTotal);
                 todo = rows.stream().filter(r -> !r.isFinished()).toList();
             } else {
@@ -115,7 +120,7 @@ final class FetchRun {
             if (cancel.isCancelled()) {
                 return;
             }
-            RecordTask.Failure failure = records.run(r, live.view(r.idx()), slot);
+            RecordTask.Failure failure = records.run(r, live.view(r.idx()), slot, withState.contains(r.idx()));
             if (failure != null) {
                 firstFailure.compareAndSet(null, failure);
                 if (failure.reason() == FailureReason.QUOTA_EXCEEDED) {

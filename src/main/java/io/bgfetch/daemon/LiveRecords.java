@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
@@ -24,6 +25,8 @@ final class LiveRecords {
     private final IntSupplier queued;
     private final LongConsumer onBytes;
     private final AtomicLong total = new AtomicLong();
+    /** Records being transferred (running or waiting to retry): from or to none, the fetch's state may change. */
+    private final AtomicInteger transferring = new AtomicInteger();
     private final RateMeter rate = new RateMeter();
 
     /**
@@ -52,6 +55,15 @@ final class LiveRecords {
         if (delta > 0) {
             onBytes.accept(now);
         }
+    }
+
+    /** A record began ({@code +1}) or stopped ({@code -1}) being transferred; returns how many are now. */
+    int transferring(int delta) {
+        return transferring.addAndGet(delta);
+    }
+
+    int transferring() {
+        return transferring.get();
     }
 
     long downloaded() {

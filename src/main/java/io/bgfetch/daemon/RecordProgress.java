@@ -38,9 +38,25 @@ final class RecordProgress implements TransferListener {
     private volatile ResponseHead newHead;
     private final List<Segment> storedPlan;
     private final Instant retryWindowStart;
+    /**
+     * Whether the store may describe an earlier body of this record (see {@link
+     * #describesEarlierBody}): a stored plan, a generation (a body was planned once, whatever
+     * became of its plan since), or a previous response to re-check. Set once a body is planned.
+     */
+    private volatile boolean earlierBody;
+    /**
+     * The last progress of each segment that filled up, held back to be committed with the
+     * record's ending ({@link #heldBack}) instead of on its own: one commit less per small file.
+     * If the record does not complete it is recorded after all ({@link #recordHeldBack}); lost
+     * to a crash, it only costs downloading those bytes again. Guarded by itself.
+     */
+    private final Map<Integer, FetchStore.Progress> held = new HashMap<>();
 
-    /** The record's transfer as stored: its segments with their checksums, its generation and retry window. */
-    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r) {
+    /**
+     * The record's transfer as stored: its segments with their checksums, its generation and
+     * retry window; none, without looking, when {@code stored} is false (the store had none).
+     */
+    RecordProgress(RecordView view, TransferQueue.Slot slot, DaemonContext ctx, RecordRow r, boolean stored) {
         this.view = view;
         this.slot = slot;
         this.changes = ctx.changes();
@@ -48,9 +64,10 @@ final class RecordProgress implements TransferListener {
         this.budget = ctx.budget();
         this.key = r.fetchKey();
         this.index = view.index();
-        this.storedPlan = storedPlan(store, key, index);
-        this.retryWindowStart = store.failingSince(key, index);
+        this.storedPlan = stored ? storedPlan(store, key, index) : new ArrayList<>();
+        this.retryWindowStart = stored ? store.failingSince(key, index) : null;
         this.streamed = streamedIfUnknownLength(storedPlan);
+        this.earlierBody = !storedPlan.isEmpty() || r.generation() > 0 || r.previous() != null;
         view.started(storedPlan, r.generation());
     }
 
@@ -127,11 +144,20 @@ final class RecordProgress implements TransferListener {
         newHead = null;
         FetchStore.StoredHead stored = head == null ? null : new FetchStore.StoredHead(head.status(), head.statusText(),
                 headersJson(head), head.size(), head.etag(), head.lastModified());
-        // forced, head, plan and generation in one commit: before the new body's first byte
-        long generation = store.startBody(key, index, stored, rows);
+        // head, plan and generation in one commit, before the new body's first byte: forced
+        // when an earlier body may be described (rule 2), else an ordinary progress commit
+        boolean forced = earlierBody;
+        long generation = store.startBody(key, index, stored, rows, forced);
+        earlierBody = true;
+        dropHeldBack(); // of the body this one replaces
         view.replan(newPlan, generation);
         streamed = streamedIfUnknownLength(newPlan);
-        changes.changed();
+        changes.progressed(); // a new body: readers following the record start it afresh
+    }
+
+    @Override
+    public boolean describesEarlierBody() {
+        return earlierBody;
     }
 
     @Override
@@ -145,6 +171,13 @@ final class RecordProgress implements TransferListener {
 
     @Override
     public void progress(Segment segment, long written, int blk, int crc) throws TransferFailure.Permanent {
+        if (segment.end() >= 0 && written >= segment.end()) {
+            synchronized (held) {
+                held.put(segment.index(), new FetchStore.Progress(segment.index(), written, segment.end(),
+                        segment.blockBytes(), blk, crc));
+            }
+            return;
+        }
         try {
             store.progress(key, index, segment.index(), written, segment.end(), segment.blockBytes(), blk, crc);
         } catch (StoreException e) {
@@ -181,9 +214,36 @@ final class RecordProgress implements TransferListener {
     @Override
     public void restarted(String reason) {
         Log.info("fetch " + key + " record " + index + ": starting the body again: " + reason);
+        dropHeldBack();
         store.replaceSegments(key, index, List.of());
         view.replan(List.of(), view.generation());
         streamed = null;
+    }
+
+    /** The progress held back for the record's ending (taken: it is the caller's to commit). */
+    List<FetchStore.Progress> heldBack() {
+        synchronized (held) {
+            List<FetchStore.Progress> out = new ArrayList<>(held.values());
+            held.clear();
+            return out;
+        }
+    }
+
+    /** The record did not complete: what was held back is recorded on its own (best effort). */
+    void recordHeldBack() {
+        for (FetchStore.Progress p : heldBack()) {
+            try {
+                store.progress(key, index, p.seg(), p.done(), p.end(), p.block(), p.blk(), p.crc());
+            } catch (StoreException e) {
+                Log.error("fetch " + key + " record " + index + ": cannot record its progress (it is downloaded again)", e);
+            }
+        }
+    }
+
+    private void dropHeldBack() {
+        synchronized (held) {
+            held.clear();
+        }
     }
 
     @Override

@@ -44,25 +44,43 @@ final class RecordTask {
         this.cancel = cancel;
     }
 
-    /** Transfers the record; returns its failure, or null when it completed or was stopped. */
-    Failure run(RecordRow r, RecordView view, TransferQueue.Slot slot) {
+    /**
+     * Transfers the record; returns its failure, or null when it completed or was stopped.
+     *
+     * @param stored whether the record may have stored transfer state (a plan, a retry window)
+     *               to resume from; false only when the store had none when its run began
+     */
+    Failure run(RecordRow r, RecordView view, TransferQueue.Slot slot, boolean stored) {
         try {
-            return transfer(r, view, slot);
+            return transfer(r, view, slot, stored);
         } finally {
             view.stopped(); // whatever happened, it is not in flight any more
-            ctx.changes().changed();
+            signal(view);
         }
     }
 
-    private Failure transfer(RecordRow r, RecordView view, TransferQueue.Slot slot) {
+    /**
+     * Wakes the streams: a watch only when the fetch's live state may have changed with this
+     * record (its first or last one in flight), those following records always.
+     */
+    private void signal(RecordView view) {
+        if (view.fetchMayHaveChanged()) {
+            ctx.changes().changed();
+        } else {
+            ctx.changes().progressed();
+        }
+    }
+
+    private Failure transfer(RecordRow r, RecordView view, TransferQueue.Slot slot, boolean stored) {
         Path body = DestPlacer.prepare(ctx.paths(), fetch, r.idx()); // --dest: a part file in DIR
-        RecordProgress progress = new RecordProgress(view, slot, ctx, r); // the stored plan, with its checksums
+        RecordProgress progress = new RecordProgress(view, slot, ctx, r, stored); // the stored plan, with its checksums
         List<Segment> plan = progress.storedPlan();
-        ctx.changes().changed();
+        signal(view);
         Outcome outcome = new RecordDownload(ctx.http(), ctx.settings().transfer(), downloadRequest(r, body),
                 storedHead(r), plan, progress, limiter, cancel).run();
         if (outcome instanceof Outcome.Done done) {
-            if (!ctx.store().states().completeRecord(r.fetchKey(), r.idx(), done.size())) {
+            // with the body's last progress, held back for this one commit
+            if (!ctx.store().states().completeRecord(r.fetchKey(), r.idx(), done.size(), progress.heldBack())) {
                 Log.info("fetch " + fetch.key() + " record " + r.idx() + " completed after it was discarded");
             }
             view.ended(done.size());
@@ -79,6 +97,7 @@ final class RecordTask {
             return new Failure(reason, failed.message());
         }
         // Cancelled: the record stays pending and resumes from its checkpoints.
+        progress.recordHeldBack();
         return null;
     }
 

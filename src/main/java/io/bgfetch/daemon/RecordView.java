@@ -96,7 +96,11 @@ final class RecordView {
     /** The transfer starts from this plan (the stored one, or none) of the body's {@code generation}. */
     void started(List<Segment> storedPlan, long generation) {
         body = new Body(generation, storedPlan);
+        boolean was = status.isTransferring();
         status = Status.RUNNING;
+        if (!was) {
+            owner.transferring(1);
+        }
     }
 
     /**
@@ -111,6 +115,14 @@ final class RecordView {
     /** Some bytes of the stored plan turned out not to be held (checked at resume). */
     void lost(long n) {
         setBytes(bytes.get() - n);
+    }
+
+    /**
+     * Whether this record's start or stop may have changed its fetch's live state: it is the
+     * only one of the fetch's records being transferred, or none is any more.
+     */
+    boolean fetchMayHaveChanged() {
+        return owner.transferring() <= 1;
     }
 
     long generation() {
@@ -144,7 +156,11 @@ final class RecordView {
 
     /** The transfer stopped (cancelled, or its run failed): the bytes stay counted as they are. */
     void stopped() {
+        boolean was = status.isTransferring();
         status = Status.PENDING;
+        if (was) {
+            owner.transferring(-1);
+        }
         Body b = body;
         body = b == null ? null : new Body(b.generation(), null);
     }

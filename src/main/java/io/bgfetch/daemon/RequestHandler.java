@@ -158,7 +158,7 @@ final class RequestHandler implements Request.Handler {
     public RecordInfo follow(Request.Follow f, Request.Partial<RecordInfo> partial) throws IOException {
         long last = -1;
         while (true) {
-            long seen = ctx.changes().version();
+            long seen = ctx.changes().anyVersion();
             RecordInfo r = fetches.match(f.id(), f.url(), f.ignoreSearch());
             if (r.isDone() || r.isFailed()) {
                 return r;
@@ -170,11 +170,16 @@ final class RequestHandler implements Request.Handler {
             if (partial.clientGone()) {
                 return r;
             }
-            await(seen, 50);
+            try {
+                ctx.changes().awaitAnyAfter(seen, 50); // its record's changes too
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
         }
     }
 
-    /** Waits for the next change of any fetch, or at most {@code millis}. */
+    /** Waits for the next change of any fetch (not of its records), or at most {@code millis}. */
     private void await(long seen, long millis) throws IOException {
         try {
             ctx.changes().awaitAfter(seen, millis);

@@ -60,7 +60,7 @@ final class Scheduler {
                 new SynchronousQueue<>(), named("bgfetch-transfer"));
         this.endingThreads = pool(ENDING_THREADS, "bgfetch-ending");
         this.endings = endings != null ? endings : endingThreads;
-        this.transfers = new TransferQueue(limit, transferThreads);
+        this.transfers = new TransferQueue(limit, transferThreads, true); // no thread handoff per record
         ticker.scheduleAtFixedRate(() -> runs.values().forEach(FetchRun::sampleRate), 0, 500, TimeUnit.MILLISECONDS);
     }
 

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
 final class TransferQueue {
     private final int limit;
     private final Executor executor;
+    /** A task's thread goes on with the next task its freed slot starts (see the constructor). */
+    private final boolean handOn;
     /** Lanes that have queued work and room under their own cap, best candidate first. */
     private final TreeSet<Lane> ready = new TreeSet<>(Comparator.<Lane>comparingInt(l -> l.going)
             .thenComparingLong(l -> l.turn));
@@ -45,11 +47,22 @@ final class TransferQueue {
     private long turns;
 
     TransferQueue(int limit, Executor executor) {
+        this(limit, executor, false);
+    }
+
+    /**
+     * @param handOn when a task ends, its thread runs the task that the slot it gave back starts
+     *               (if any), instead of handing it to the executor: a fetch of many small files
+     *               then costs no thread handoff (a wake-up, a context switch) per record. Without,
+     *               every task goes to the executor, so tests can run them one at a time.
+     */
+    TransferQueue(int limit, Executor executor, boolean handOn) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         this.limit = limit;
         this.executor = executor;
+        this.handOn = handOn;
     }
 
     /** A new lane for one fetch, with at most {@code jobs} of its tasks going at once. */
@@ -89,7 +102,7 @@ final class TransferQueue {
          * queues nothing) once the lane was {@linkplain #close closed}.
          */
         boolean submit(Consumer<Slot> task) {
-            List<Runnable> start;
+            List<Start> start;
             synchronized (TransferQueue.this) {
                 if (closed) {
                     return false;
@@ -153,7 +166,7 @@ final class TransferQueue {
          * slot, when {@code limit} slots are lent already.
          */
         boolean lend() {
-            List<Runnable> start;
+            List<Start> start;
             synchronized (TransferQueue.this) {
                 if (isLent) {
                     return true;
@@ -198,25 +211,51 @@ final class TransferQueue {
             }
         }
 
+        /** Runs the task; then, with {@link #handOn}, on this thread the tasks its freed slot starts. */
         private void run(Consumer<Slot> task) {
+            Start next = new Start(this, task);
+            while (next != null) {
+                next = next.slot.runOnce(next.task);
+            }
+        }
+
+        /** Runs the task and gives the slot back; returns the task to run next on this thread, or null. */
+        private Start runOnce(Consumer<Slot> task) {
             try {
                 task.accept(this);
-            } finally {
-                List<Runnable> start;
-                synchronized (TransferQueue.this) {
-                    ready.remove(lane); // its key (going) is about to change
-                    lane.going--;
-                    if (isLent) {
-                        lent--;
-                    } else {
-                        inFlight--;
-                    }
-                    lane.turn = ++turns; // it just had a slot: lanes that waited longer go first
-                    offer(lane);
-                    start = pump();
-                }
-                start.forEach(executor::execute);
+            } catch (RuntimeException | Error e) {
+                giveBack().forEach(executor::execute);
+                throw e;
             }
+            List<Start> start = giveBack();
+            // An interrupted thread (the daemon stopping) starts nothing itself: the executor decides.
+            Start next = handOn && !start.isEmpty() && !Thread.currentThread().isInterrupted() ? start.remove(0) : null;
+            start.forEach(executor::execute);
+            return next;
+        }
+
+        /** The task ended: its slot goes back, and the tasks it lets start are returned. */
+        private List<Start> giveBack() {
+            synchronized (TransferQueue.this) {
+                ready.remove(lane); // its key (going) is about to change
+                lane.going--;
+                if (isLent) {
+                    lent--;
+                } else {
+                    inFlight--;
+                }
+                lane.turn = ++turns; // it just had a slot: lanes that waited longer go first
+                offer(lane);
+                return pump();
+            }
+        }
+    }
+
+    /** A task given its slot, to be run (by the executor, or by the thread that freed the slot). */
+    private record Start(Slot slot, Consumer<Slot> task) implements Runnable {
+        @Override
+        public void run() {
+            slot.run(task);
         }
     }
 
@@ -231,8 +270,8 @@ final class TransferQueue {
      * Hands out every free slot, to reclaimers first; returns the tasks to start once the lock is
      * released. Caller holds the lock.
      */
-    private List<Runnable> pump() {
-        List<Runnable> start = new ArrayList<>();
+    private List<Start> pump() {
+        List<Start> start = new ArrayList<>();
         if (shutDown) {
             return start;
         }
@@ -254,8 +293,7 @@ final class TransferQueue {
             lane.turn = ++turns;
             inFlight++;
             offer(lane);
-            Slot slot = new Slot(lane);
-            start.add(() -> slot.run(task));
+            start.add(new Start(new Slot(lane), task));
         }
         return start;
     }

@@ -16,8 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
@@ -40,6 +42,8 @@ public final class FetchStore implements AutoCloseable {
     /** Whether commits are FULL now (they are NORMAL unless a method asks otherwise). */
     private boolean fullCommits;
     private final StateWrites states;
+    /** The statements run again and again (a few per transfer), compiled once. */
+    private final StatementCache statements;
 
     /** Progress and record endings of concurrent transfers, committed together. */
     private final GroupCommit together = new GroupCommit(this::commitTogether);
@@ -59,6 +63,7 @@ public final class FetchStore implements AutoCloseable {
         this.file = file;
         this.commits = commits;
         this.states = new StateWrites(this, db);
+        this.statements = new StatementCache(db);
     }
 
     public static FetchStore open(Path file) throws IOException {
@@ -214,12 +219,9 @@ public final class FetchStore implements AutoCloseable {
 
     public synchronized List<RecordRow> records(long key) {
         List<RecordRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM records WHERE fetch_key = ? ORDER BY idx")) {
-            ps.setLong(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(recordRow(rs));
-                }
+        try (ResultSet rs = prepare("SELECT * FROM records WHERE fetch_key = ? ORDER BY idx", key).executeQuery()) {
+            while (rs.next()) {
+                rows.add(recordRow(rs));
             }
         } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
@@ -229,8 +231,7 @@ public final class FetchStore implements AutoCloseable {
 
     /** One record, or empty when the fetch has no such record (any more). */
     public synchronized Optional<RecordRow> record(long key, int idx) {
-        try (PreparedStatement ps = prepare("SELECT * FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
-             ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare("SELECT * FROM records WHERE fetch_key = ? AND idx = ?", key, idx).executeQuery()) {
             return rs.next() ? Optional.of(recordRow(rs)) : Optional.empty();
         } catch (SQLException | IOException | IllegalArgumentException e) {
             throw failed(e);
@@ -251,11 +252,10 @@ public final class FetchStore implements AutoCloseable {
     /** Every record's state, status, size and checkpointed bytes, in one query and without JSON. */
     public synchronized List<RecordTally> tallies(long key) {
         List<RecordTally> rows = new ArrayList<>();
-        try (PreparedStatement ps = prepare("""
+        try (ResultSet rs = prepare("""
                 SELECT r.idx, r.state, r.status, r.size,
                        (SELECT COALESCE(SUM(s.done), 0) FROM segments s WHERE s.fetch_key = r.fetch_key AND s.record_idx = r.idx)
-                FROM records r WHERE r.fetch_key = ? ORDER BY r.idx""", key);
-             ResultSet rs = ps.executeQuery()) {
+                FROM records r WHERE r.fetch_key = ? ORDER BY r.idx""", key).executeQuery()) {
             while (rs.next()) {
                 rows.add(new RecordTally(rs.getInt(1), RecordState.fromWire(rs.getString(2)), rs.getInt(3), rs.getLong(4), rs.getLong(5)));
             }
@@ -263,6 +263,26 @@ public final class FetchStore implements AutoCloseable {
             throw failed(e);
         }
         return rows;
+    }
+
+    /**
+     * The records of a fetch whose transfer has stored state to resume from: a plan (segments,
+     * with their checksums) or an open retry window. One query for a whole fetch, so that a
+     * record without any (most of a fetch of many small files) starts without looking.
+     */
+    public synchronized Set<Integer> withTransferState(long key) {
+        Set<Integer> out = new HashSet<>();
+        try (ResultSet rs = prepare("""
+                SELECT r.idx FROM records r WHERE r.fetch_key = ? AND (r.failing_since IS NOT NULL
+                       OR EXISTS (SELECT 1 FROM segments s WHERE s.fetch_key = r.fetch_key AND s.record_idx = r.idx))""",
+                key).executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+        return out;
     }
 
     /** Which source (0 the URL, 1.. its mirrors) the record's transfer uses from now on. */
@@ -323,10 +343,9 @@ public final class FetchStore implements AutoCloseable {
 
     public synchronized List<SegmentRow> segments(long key, int idx) {
         List<SegmentRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = prepare("""
+        try (ResultSet rs = prepare("""
                 SELECT seg, start, end, done, durable, block FROM segments
-                WHERE fetch_key = ? AND record_idx = ? ORDER BY seg""", key, idx);
-             ResultSet rs = ps.executeQuery()) {
+                WHERE fetch_key = ? AND record_idx = ? ORDER BY seg""", key, idx).executeQuery()) {
             while (rs.next()) {
                 rows.add(new SegmentRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                         rs.getInt(6)));
@@ -362,9 +381,8 @@ public final class FetchStore implements AutoCloseable {
     /** The block checksums of a body's segments, by segment and block. */
     public synchronized List<BlockRow> blocks(long key, int idx) {
         List<BlockRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = prepare(
-                "SELECT seg, blk, crc FROM blocks WHERE fetch_key = ? AND record_idx = ? ORDER BY seg, blk", key, idx);
-             ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare(
+                "SELECT seg, blk, crc FROM blocks WHERE fetch_key = ? AND record_idx = ? ORDER BY seg, blk", key, idx).executeQuery()) {
             while (rs.next()) {
                 rows.add(new BlockRow(rs.getInt(1), rs.getInt(2), rs.getInt(3)));
             }
@@ -396,37 +414,43 @@ public final class FetchStore implements AutoCloseable {
      * @return the body's new generation
      */
     public long startBody(long key, int idx, List<SegmentRow> plan) {
-        return startBody(key, idx, null, plan);
+        return startBody(key, idx, null, plan, true);
+    }
+
+    /** {@link #startBody(long, int, StoredHead, List, boolean) startBody}, forced. */
+    public long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan) {
+        return startBody(key, idx, head, plan, true);
     }
 
     /**
      * As {@link #startBody(long, int, List)}, with the new body's response head (as {@link
      * #saveHead}) in the same commit, when {@code head} is not null: one commit per body start.
+     * Not {@code forced}, it is an ordinary commit: for a record the store never described a
+     * body of, where no plan or previous response survives a power cut to be trusted over the
+     * new bytes (see {@code TransferListener.describesEarlierBody}).
      *
      * @return the body's new generation
      */
-    public synchronized long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan) {
-        durableCommits(true);
+    public synchronized long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan, boolean forced) {
+        if (forced) {
+            durableCommits(true);
+        }
         try {
             db.setAutoCommit(false);
             if (head != null) {
-                try (PreparedStatement ps = prepare("""
+                prepare("""
                         UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
                                previous = CASE WHEN ? THEN NULL ELSE previous END
                         WHERE fetch_key = ? AND idx = ?""",
                         head.status(), head.statusText(), head.headersJson(), head.size(), head.etag(),
-                        head.lastModified(), head.status() >= 200 && head.status() <= 299, key, idx)) {
-                    ps.executeUpdate();
-                }
+                        head.lastModified(), head.status() >= 200 && head.status() <= 299, key, idx).executeUpdate();
             }
             writeSegments(key, idx, plan);
-            try (PreparedStatement ps = prepare(
-                    "UPDATE records SET generation = generation + 1 WHERE fetch_key = ? AND idx = ?", key, idx)) {
-                ps.executeUpdate();
-            }
+            prepare("UPDATE records SET generation = generation + 1 WHERE fetch_key = ? AND idx = ?", key, idx)
+                    .executeUpdate();
             long generation;
-            try (PreparedStatement ps = prepare("SELECT generation FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
-                 ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = prepare("SELECT generation FROM records WHERE fetch_key = ? AND idx = ?", key, idx)
+                    .executeQuery()) {
                 generation = rs.next() ? rs.getLong(1) : 0;
             }
             commit();
@@ -436,7 +460,9 @@ public final class FetchStore implements AutoCloseable {
             throw failed(e);
         } finally {
             autoCommit();
-            durableCommits(false);
+            if (forced) {
+                durableCommits(false);
+            }
         }
     }
 
@@ -446,24 +472,13 @@ public final class FetchStore implements AutoCloseable {
     }
 
     private void writeSegments(long key, int idx, List<SegmentRow> segments) throws SQLException {
-        try (PreparedStatement del = prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx)) {
-            del.executeUpdate(); // their blocks go with them (ON DELETE CASCADE)
-        }
-        try (PreparedStatement ins = db.prepareStatement("""
-                INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            for (SegmentRow s : segments) {
-                ins.setLong(1, key);
-                ins.setInt(2, idx);
-                ins.setInt(3, s.seg());
-                ins.setLong(4, s.start());
-                ins.setLong(5, s.end());
-                ins.setLong(6, s.done());
-                ins.setLong(7, s.durable());
-                ins.setInt(8, s.block());
-                ins.addBatch();
-            }
-            ins.executeBatch();
+        // their blocks go with them (ON DELETE CASCADE)
+        prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx).executeUpdate();
+        for (SegmentRow s : segments) {
+            prepare("""
+                    INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    key, idx, s.seg(), s.start(), s.end(), s.done(), s.durable(), s.block()).executeUpdate();
         }
     }
 
@@ -475,13 +490,27 @@ public final class FetchStore implements AutoCloseable {
      * @param end the segment's end (fixed once a body of unknown length ends), or -1
      */
     public void progress(long key, int idx, int seg, long done, long end, int block, int blk, int crc) {
-        together.writeAll(List.of(
-                new GroupCommit.Write("""
-                        UPDATE segments SET done = ?, end = ?, block = ?
-                        WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", new Object[] {done, end, block, key, idx, seg}),
-                new GroupCommit.Write("""
-                        INSERT OR REPLACE INTO blocks (fetch_key, record_idx, seg, blk, crc) VALUES (?, ?, ?, ?, ?)""",
-                        new Object[] {key, idx, seg, blk, crc})));
+        together.writeAll(new Progress(seg, done, end, block, blk, crc).writes(key, idx));
+    }
+
+    /**
+     * One segment's progress as {@link #progress} records it: written up to {@code done}, block
+     * {@code blk} with checksum {@code crc}. A record's last one may be committed with its
+     * ending ({@link StateWrites#completeRecord(long, int, long, List)}).
+     */
+    public record Progress(int seg, long done, long end, int block, int blk, int crc) {
+        /** The statements that record it; the checksum only while its segment is planned. */
+        List<GroupCommit.Write> writes(long key, int idx) {
+            return List.of(
+                    new GroupCommit.Write("""
+                            UPDATE segments SET done = ?, end = ?, block = ?
+                            WHERE fetch_key = ? AND record_idx = ? AND seg = ?""", new Object[] {done, end, block, key, idx, seg}),
+                    new GroupCommit.Write("""
+                            INSERT OR REPLACE INTO blocks (fetch_key, record_idx, seg, blk, crc)
+                            SELECT ?, ?, ?, ?, ? WHERE EXISTS
+                                (SELECT 1 FROM segments WHERE fetch_key = ? AND record_idx = ? AND seg = ?)""",
+                            new Object[] {key, idx, seg, blk, crc, key, idx, seg}));
+        }
     }
 
     /**
@@ -541,8 +570,7 @@ public final class FetchStore implements AutoCloseable {
 
     /** When the record's transfer started failing without progress since, or null. */
     public synchronized Instant failingSince(long key, int idx) {
-        try (PreparedStatement ps = prepare("SELECT failing_since FROM records WHERE fetch_key = ? AND idx = ?", key, idx);
-             ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare("SELECT failing_since FROM records WHERE fetch_key = ? AND idx = ?", key, idx).executeQuery()) {
             if (rs.next()) {
                 long millis = rs.getLong(1);
                 return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
@@ -580,9 +608,7 @@ public final class FetchStore implements AutoCloseable {
             int[] changed = new int[writes.size()];
             for (int i = 0; i < changed.length; i++) {
                 GroupCommit.Write w = writes.get(i);
-                try (PreparedStatement ps = prepare(w.sql(), w.args())) {
-                    changed[i] = ps.executeUpdate();
-                }
+                changed[i] = prepare(w.sql(), w.args()).executeUpdate();
             }
             commit();
             return changed;
@@ -596,7 +622,7 @@ public final class FetchStore implements AutoCloseable {
 
     private List<FetchRow> queryFetches(String sql, Object... args) {
         List<FetchRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare(sql, args).executeQuery()) {
             while (rs.next()) {
                 rows.add(new FetchRow(rs.getLong("key"), rs.getString("id"), FetchState.fromWire(rs.getString("state")),
                         FetchResult.fromWire(rs.getString("result")), FailureReason.fromWire(rs.getString("failure_reason")),
@@ -611,8 +637,8 @@ public final class FetchStore implements AutoCloseable {
     }
 
     private void update(String sql, Object... args) {
-        try (PreparedStatement ps = prepare(sql, args)) {
-            ps.executeUpdate();
+        try {
+            prepare(sql, args).executeUpdate();
             if (db.getAutoCommit()) {
                 commits.committed(fullCommits);
             }
@@ -632,18 +658,18 @@ public final class FetchStore implements AutoCloseable {
         commits.committed(fullCommits);
     }
 
+    /**
+     * The statement for {@code sql} with {@code args} bound, compiled once and kept ({@link
+     * StatementCache}): run it and close any result set, but do not close the statement.
+     */
     PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement ps = db.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
+        return statements.bound(sql, args);
     }
 
     /** FULL makes the next commits survive a power loss once they return; NORMAL is the rest. */
     void durableCommits(boolean durable) {
-        try (Statement st = db.createStatement()) {
-            st.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        try {
+            prepare(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL").execute();
             fullCommits = durable;
         } catch (SQLException e) {
             throw failed(e);
@@ -677,6 +703,7 @@ public final class FetchStore implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        statements.close();
         try {
             db.close();
         } catch (SQLException ignored) {

@@ -9,12 +9,13 @@ import io.bgfetch.lifecycle.Transitions.FetchMove;
 import io.bgfetch.lifecycle.Transitions.RecordMove;
 import io.bgfetch.lifecycle.WireName;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,6 +90,26 @@ public final class StateWrites {
     public boolean completeRecord(long key, int idx, long size) {
         return together("UPDATE records SET state = ?, size = ? WHERE fetch_key = ? AND idx = ?",
                 RecordMove.COMPLETE.from(), RecordMove.COMPLETE.to().wire(), size, key, idx) == 1;
+    }
+
+    /**
+     * As {@link #completeRecord(long, int, long)}, in one commit with the body's last recorded
+     * {@code progress} (held back to save a commit per small file; recorded only while its plan
+     * is stored).
+     */
+    public boolean completeRecord(long key, int idx, long size, List<FetchStore.Progress> progress) {
+        if (progress.isEmpty()) {
+            return completeRecord(key, idx, size);
+        }
+        List<GroupCommit.Write> writes = new ArrayList<>();
+        for (FetchStore.Progress p : progress) {
+            writes.addAll(p.writes(key, idx));
+        }
+        Collection<RecordState> from = RecordMove.COMPLETE.from();
+        writes.add(new GroupCommit.Write(guardedSql("UPDATE records SET state = ?, size = ? WHERE fetch_key = ? AND idx = ?",
+                from), guardedArgs(from, RecordMove.COMPLETE.to().wire(), size, key, idx)));
+        int[] changed = store.together().writeAll(writes);
+        return changed[changed.length - 1] == 1;
     }
 
     /** The record failed for good on its own; false when it is no longer pending. */
@@ -180,9 +201,7 @@ public final class StateWrites {
 
     /** Runs an UPDATE whose WHERE clause ends with "AND state IN (from)": the guard. Returns the rows changed. */
     private int guarded(String sql, Collection<? extends WireName> from, Object... args) throws SQLException {
-        try (PreparedStatement ps = store.prepare(guardedSql(sql, from), guardedArgs(from, args))) {
-            return ps.executeUpdate();
-        }
+        return store.prepare(guardedSql(sql, from), guardedArgs(from, args)).executeUpdate();
     }
 
     /**
@@ -208,9 +227,7 @@ public final class StateWrites {
     }
 
     private void exec(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = store.prepare(sql, args)) {
-            ps.executeUpdate();
-        }
+        store.prepare(sql, args).executeUpdate();
     }
 
     private interface Work {

@@ -233,9 +233,12 @@ public final class RecordDownload {
             conditional = false; // from here on the stored body is being replaced
             // Emptied durably before the new body is described (planned, below, is a forced
             // commit), and both before its first byte: after a power cut the store never
-            // describes one version over bytes of another.
+            // describes one version over bytes of another. With no earlier body described,
+            // there is no other version to confuse this one with (see describesEarlierBody).
             body.truncate();
-            body.force();
+            if (listener.describesEarlierBody()) {
+                body.force();
+            }
             try {
                 listener.headReceived(h);
             } catch (TransferFailure.Permanent refused) {

@@ -24,10 +24,24 @@ public interface TransferListener {
 
     /**
      * The body's new plan, every segment at zero: it replaces any earlier plan and starts a new
-     * generation of the body. Must be durable (survive a power loss) when it returns: the body
-     * file was emptied durably just before, and the new body's bytes are written only after.
+     * generation of the body. When {@link #describesEarlierBody} it must be durable (survive a
+     * power loss) when it returns: the body file was emptied durably just before, and the new
+     * body's bytes are written only after.
      */
     void planned(List<Segment> plan);
+
+    /**
+     * Whether the store may describe an earlier body of this record, now or after a power cut:
+     * a plan with durable marks (trusted without checksums), or a previous response kept for a
+     * re-check. Only then must a new body be emptied and planned durably before its first byte
+     * (the store's power-loss rule 2). A record that never had a body needs neither: after a
+     * power cut its file is either described by no plan, or by the new plan, whose bytes are
+     * trusted only up to marks set after an fsync, and beyond them only where their checksums
+     * match. That saves two fsyncs per body, the cost that dominates many small files.
+     */
+    default boolean describesEarlierBody() {
+        return true;
+    }
 
     /** {@code n} more body bytes arrived (counted before they are durable). Called very often. */
     void bytesArrived(int n) throws TransferFailure.Permanent;

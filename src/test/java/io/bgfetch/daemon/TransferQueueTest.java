@@ -287,6 +287,63 @@ class TransferQueueTest {
         }
     }
 
+    @Test
+    void handingOnRunsTheNextTasksOnTheThreadThatEndedOneInTheSameTurns() throws Exception {
+        List<Runnable> handedToTheExecutor = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.Executor counting = r -> {
+            handedToTheExecutor.add(r);
+            Thread t = new Thread(r, "transfer-" + handedToTheExecutor.size());
+            t.start();
+        };
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch queued = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(6);
+        TransferQueue q = new TransferQueue(1, counting, true);
+        TransferQueue.Lane a = q.lane(8);
+        TransferQueue.Lane b = q.lane(8);
+        for (int i = 1; i <= 3; i++) {
+            String name = "a" + i;
+            a.submit(slot -> {
+                awaitQuietly(queued); // the first task holds the slot until everything is queued
+                ran.add(name);
+                threads.add(Thread.currentThread().getName());
+                done.countDown();
+            });
+        }
+        for (int i = 1; i <= 3; i++) {
+            String name = "b" + i;
+            b.submit(slot -> {
+                ran.add(name);
+                threads.add(Thread.currentThread().getName());
+                done.countDown();
+            });
+        }
+        queued.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a1", "b1", "a2", "b2", "a3", "b3"), ran, "the same turns as with handoffs");
+        assertEquals(1, handedToTheExecutor.size(), "one thread went through them all: " + threads);
+        assertEquals(List.of("transfer-1"), threads.stream().distinct().toList());
+        Poll.until(Duration.ofSeconds(10), () -> q.inFlight() == 0, "the last slot to be given back");
+    }
+
+    @Test
+    void aTaskThatThrowsStillLetsTheNextOneRun() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            TransferQueue q = new TransferQueue(1, pool, true);
+            TransferQueue.Lane lane = q.lane(1);
+            CountDownLatch second = new CountDownLatch(1);
+            lane.submit(slot -> {
+                throw new IllegalStateException("a task that fails");
+            });
+            lane.submit(slot -> second.countDown());
+            assertTrue(second.await(10, TimeUnit.SECONDS), "the next task ran on another thread");
+            Poll.until(Duration.ofSeconds(10), () -> q.inFlight() == 0, "its slot to be given back");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(20, TimeUnit.SECONDS);

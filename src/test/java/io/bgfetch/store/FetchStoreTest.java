@@ -589,6 +589,36 @@ class FetchStoreTest {
     }
 
     @Test
+    void aFirstBodyMayStartWithAnOrdinaryCommit() throws Exception {
+        store.close();
+        List<Boolean> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store = FetchStore.open(dbFile, commits::add);
+        long key = store.register(fetch("first", false, "https://h/a"))[0];
+        commits.clear();
+
+        long generation = store.startBody(key, 0, new FetchStore.StoredHead(200, "OK", "{}", 100, "\"e\"", null),
+                List.of(new SegmentRow(0, 0, 100, 0, 0, 16)), false);
+
+        assertEquals(List.of(false), commits, "one commit, not forced: no earlier body to confuse it with");
+        assertEquals(1, generation);
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 0, 0, 16)), store.segments(key, 0));
+        // a restart of that body is forced again: the first one's plan may now be on disk
+        assertEquals(2, store.startBody(key, 0, null, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)), true));
+        assertEquals(List.of(false, true), commits);
+    }
+
+        @Test
+    void theRecordsWithTransferStateAreAPlanOrARetryWindow() throws Exception {
+        long key = store.register(fetch("state", false, "https://h/a", "https://h/b", "https://h/c", "https://h/d"))[0];
+        assertEquals(java.util.Set.of(), store.withTransferState(key), "a new fetch: nothing to resume from");
+        store.startBody(key, 1, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+        store.setFailingSince(key, 2, Instant.now());
+        store.startBody(key, 3, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)));
+        store.replaceSegments(key, 3, List.of()); // a restart forgot its plan
+        assertEquals(java.util.Set.of(1, 2), store.withTransferState(key));
+    }
+
+    @Test
     void theRetryWindowStartIsKept() throws Exception {
         long key = store.register(fetch("window", false, "https://h/a"))[0];
         assertNull(store.failingSince(key, 0));

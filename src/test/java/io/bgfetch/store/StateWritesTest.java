@@ -133,6 +133,29 @@ class StateWritesTest {
     }
 
     @Test
+    void aRecordCompletesInOneCommitWithItsLastProgress() throws Exception {
+        store.close();
+        List<Boolean> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store = FetchStore.open(tmp.resolve("bgfetch.db"), commits::add);
+        states = store.states();
+        store.startBody(key, 0, List.of(new SegmentRow(0, 0, 10, 0, 0, 16)));
+        store.startBody(key, 1, List.of(new SegmentRow(0, 0, 10, 0, 0, 16)));
+        commits.clear();
+
+        assertTrue(states.completeRecord(key, 0, 10, List.of(new FetchStore.Progress(0, 10, 10, 16, 0, 42))));
+
+        assertEquals(1, commits.size(), "the progress and the ending: one commit");
+        assertEquals(RecordState.DONE, record(0).state());
+        assertEquals(List.of(new SegmentRow(0, 0, 10, 10, 0, 16)), store.segments(key, 0));
+        assertEquals(List.of(new BlockRow(0, 0, 42)), store.blocks(key, 0));
+
+        assertTrue(states.discard(key, FetchMove.END, FailureReason.ABORTED, "aborted"));
+        assertFalse(states.completeRecord(key, 1, 10, List.of(new FetchStore.Progress(0, 10, 10, 16, 0, 7))),
+                "a discarded record does not complete, and its progress is not recorded over its forgotten plan");
+        assertEquals(List.of(), store.blocks(key, 1));
+    }
+
+    @Test
     void aRecordEndsOnce() {
         assertTrue(states.failRecord(key, 1, FailureReason.BAD_STATUS, "HTTP 404"));
         assertFalse(states.completeRecord(key, 1, 10));

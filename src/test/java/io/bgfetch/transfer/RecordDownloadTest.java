@@ -601,6 +601,29 @@ class RecordDownloadTest {
     }
 
     @Test
+    void aFirstBodyIsNotFsyncedEmptyBeforeItsPlan() throws Exception {
+        byte[] content = randomBytes(150_000, 30);
+        server.content = content;
+        RecordingDisk disk = new RecordingDisk();
+        Recorder l = new Recorder();
+        l.firstBody = true;
+        l.events = disk.events;
+
+        Outcome outcome = new RecordDownload(http, settings.withDisk(disk), request(), null, List.of(), l,
+                RateLimiter.unlimited(), new Cancellation()).run();
+
+        assertEquals(new Outcome.Done(content.length), outcome);
+        assertArrayEquals(content, Files.readAllBytes(bodyFile));
+        List<String> events = new ArrayList<>(disk.events);
+        int planned = events.indexOf("planned");
+        assertTrue(planned > 0 && !events.subList(0, planned).contains("force"),
+                "no earlier body described: no fsync of the empty file before the plan: " + events);
+        assertTrue(RecordDownload.awaitLateSyncs(Duration.ofSeconds(10)));
+        assertEquals("force", disk.events.get(disk.events.size() - 1), "the body itself is still made durable: "
+                + disk.events);
+    }
+
+    @Test
     void bytesPastTheDurableMarkAreKeptWhereTheirChecksumsMatch() throws Exception {
         byte[] content = randomBytes(300_000, 29);
         server.content = content;
@@ -806,6 +829,13 @@ class RecordDownloadTest {
         volatile List<String> events;
         /** Refuse more than this many body bytes with a quota failure, as the daemon's budget does. */
         volatile long quotaBytes = Long.MAX_VALUE;
+        /** The store describes no earlier body of the record (until one is planned). */
+        volatile boolean firstBody;
+
+        @Override
+        public boolean describesEarlierBody() {
+            return !firstBody;
+        }
 
         @Override
         public void headReceived(ResponseHead head) {
@@ -819,6 +849,7 @@ class RecordDownloadTest {
 
         @Override
         public void planned(List<Segment> plan) {
+            firstBody = false; // from now on the store describes a body
             planSizes.add(plan.size());
             if (events != null) {
                 events.add("planned");
