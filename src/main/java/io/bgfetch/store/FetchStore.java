@@ -518,10 +518,25 @@ public final class FetchStore implements AutoCloseable {
      * {@code segs[i]}. With {@code force}, this record itself survives a power loss when it
      * returns (the sync cadence); without, the next forced commit makes it durable.
      */
-    public synchronized void durable(long key, int idx, int[] segs, long[] durable, boolean force) {
-        if (force) {
-            durableCommits(true);
+    public void durable(long key, int idx, int[] segs, long[] durable, boolean force) {
+        if (!force) {
+            // A done body's late sync, or a stopped transfer's: committed with whatever other
+            // transfers write at the moment (many small files finish together).
+            List<GroupCommit.Write> writes = new ArrayList<>();
+            for (int i = 0; i < segs.length; i++) {
+                writes.add(new GroupCommit.Write(
+                        "UPDATE segments SET durable = MAX(durable, ?) WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+                        new Object[] {durable[i], key, idx, segs[i]}));
+            }
+            together.writeAll(writes);
+            return;
         }
+        durableForced(key, idx, segs, durable);
+    }
+
+    /** The sync cadence's marks: one FULL commit of their own. */
+    private synchronized void durableForced(long key, int idx, int[] segs, long[] durable) {
+        durableCommits(true);
         try {
             db.setAutoCommit(false);
             try (PreparedStatement ps = db.prepareStatement(
@@ -541,9 +556,7 @@ public final class FetchStore implements AutoCloseable {
             throw failed(e);
         } finally {
             autoCommit();
-            if (force) {
-                durableCommits(false);
-            }
+            durableCommits(false);
         }
     }
 
