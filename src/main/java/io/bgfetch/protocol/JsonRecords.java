@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -91,15 +89,14 @@ public final class JsonRecords {
     }
 
     private static void writeRecord(JsonGenerator g, Record r) throws IOException {
+        RecordShape shape = RecordShape.of(r.getClass());
         g.writeStartObject();
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            g.writeFieldName(c.getName());
+        for (int i = 0; i < shape.names.length; i++) {
+            g.writeFieldName(shape.names[i]);
             try {
-                var accessor = c.getAccessor();
-                accessor.setAccessible(true); // a record of the cli package is not public
-                write(g, accessor.invoke(r));
+                write(g, shape.accessors[i].invoke(r));
             } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("cannot read " + c, e);
+                throw new IllegalStateException("cannot read " + shape.names[i] + " of " + r.getClass().getName(), e);
             }
         }
         g.writeEndObject();
@@ -175,29 +172,25 @@ public final class JsonRecords {
 
     private static Object readRecord(JsonParser p, Class<?> type) throws IOException {
         expect(p, p.currentToken() == JsonToken.START_OBJECT, "an object");
-        RecordComponent[] components = type.getRecordComponents();
-        Object[] args = new Object[components.length];
+        RecordShape shape = RecordShape.of(type);
+        Object[] args = new Object[shape.names.length];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             p.nextToken();
-            int i = indexOf(components, name);
+            int i = shape.indexOf(name);
             if (i < 0) {
                 p.skipChildren();
             } else {
-                args[i] = read(p, components[i].getGenericType());
+                args[i] = read(p, shape.genericTypes[i]);
             }
         }
-        Class<?>[] types = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            types[i] = components[i].getType();
-            if (args[i] == null && types[i].isPrimitive()) {
-                args[i] = zero(types[i]);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null && shape.types[i].isPrimitive()) {
+                args[i] = zero(shape.types[i]);
             }
         }
         try {
-            Constructor<?> canonical = type.getDeclaredConstructor(types);
-            canonical.setAccessible(true);
-            return canonical.newInstance(args);
+            return shape.canonical.newInstance(args);
         } catch (InvocationTargetException e) {
             throw new WireCodec.ProtocolException("not a valid " + type.getSimpleName() + ": " + e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -226,15 +219,6 @@ public final class JsonRecords {
             default:
                 throw new WireCodec.ProtocolException("unexpected " + p.currentToken());
         }
-    }
-
-    private static int indexOf(RecordComponent[] components, String name) {
-        for (int i = 0; i < components.length; i++) {
-            if (components[i].getName().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static Object zero(Class<?> primitive) {
