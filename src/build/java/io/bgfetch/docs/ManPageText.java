@@ -54,11 +54,19 @@ final class ManPageText {
             new Entry("BGFETCH_STALL_TIMEOUT", "A connection that delivers no body byte for this long is dropped, "
                     + "and the body resumes from where it stopped (default 30s)."),
             new Entry("BGFETCH_CONNECT_TIMEOUT", "TCP connect timeout (default 30s)."),
-            new Entry("BGFETCH_CHECKPOINT_BYTES", "Progress is fsynced and recorded at least this often per "
-                    + "connection (default 4MiB, at least 64KiB), which bounds what a crash makes the daemon "
-                    + "download again."),
+            new Entry("BGFETCH_CHECKPOINT_BYTES", "The block size: each connection records its progress, with the "
+                    + "block's CRC32C, at least this often (default 4MiB, at least 64KiB), which bounds what a killed "
+                    + "daemon downloads again."),
+            new Entry("BGFETCH_SYNC_INTERVAL", "A body's written bytes are fsynced and marked durable at least this "
+                    + "often (default 5s)..."),
+            new Entry("BGFETCH_SYNC_BYTES", "...or after this many bytes of it, whichever comes first (default 256MiB, "
+                    + "at least 64KiB), which bounds what a power loss makes the daemon download again. A complete body "
+                    + "is fsynced just after its record is done; after an unclean stop the next daemon checks what was "
+                    + "not yet durable against its checksums before it answers."),
             new Entry("BGFETCH_QUOTA", "The most body bytes the store may hold (default: no limit). A body that "
                     + "does not fit fails its fetch with quota-exceeded."),
+            new Entry("BGFETCH_MAX_TRANSFERS", "The most records transferred at once over all fetches (default 16); "
+                    + "the others wait their turn, shared fairly between fetches."),
             new Entry("BGFETCH_LOG_MAX", "The size at which daemon.log is rotated (default 1MiB, at least 4KiB); "
                     + "two old logs are kept."));
 
