@@ -24,13 +24,12 @@ public final class DaemonJvm {
 
     /**
      * A long-lived daemon: the full JIT (C2) for throughput, the serial collector with a small
-     * starting heap, and small thread stacks and code cache. The heap gives back what it does not
-     * use at each full collection, all at once (not in steps), down to 30% free: the daemon runs
-     * one when it falls idle (daemon.IdleTrim), so a heap grown by a busy spell shrinks again.
+     * starting heap, and small thread stacks and code cache. A full collection gives back the
+     * heap it does not keep all at once, not in steps: the daemon runs one, keeping only 10%
+     * free, when it falls idle (daemon.IdleTrim), so a heap grown by a busy spell shrinks again.
      */
     static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx512m", "-Xss512k",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
-            "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError");
+            "-XX:-ShrinkHeapInSteps", "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError");
 
     /**
      * Memory that threads gave back to the C library (the JDK's cached I/O buffers, the JIT's

@@ -63,7 +63,7 @@ final class Scheduler {
         this.endings = endings != null ? endings : endingThreads;
         this.transfers = new TransferQueue(limit, transferThreads);
         ticker.scheduleAtFixedRate(() -> runs.values().forEach(FetchRun::sampleRate), 0, 500, TimeUnit.MILLISECONDS);
-        IdleTrim trim = new IdleTrim(() -> !runs.isEmpty(), System::gc);
+        IdleTrim trim = new IdleTrim(() -> !runs.isEmpty(), IdleTrim::collectAndShrink);
         ticker.scheduleAtFixedRate(trim::tick, IdleTrim.TICK_MILLIS, IdleTrim.TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
