@@ -49,7 +49,7 @@ final class IdleTrim {
             max = vm.getVMOption("MaxHeapFreeRatio").getValue();
             vm.setVMOption("MinHeapFreeRatio", "0"); // first: the minimum may not exceed the maximum
             vm.setVMOption("MaxHeapFreeRatio", "10");
-        } catch (RuntimeException notThisJvm) {
+        } catch (RuntimeException | LinkageError notThisJvm) { // no such flags, or no jdk.management
             System.gc(); // it shrinks the heap less, but still
             return;
         }
@@ -71,7 +71,12 @@ final class IdleTrim {
         if (worked && ++quiet >= QUIET_TICKS) {
             worked = false;
             quiet = 0;
-            collect.run();
+            try {
+                collect.run();
+            } catch (RuntimeException e) {
+                // a ticker task that throws is never run again: log it, and try after the next spell
+                Log.error("giving the heap back failed", e);
+            }
         }
     }
 }

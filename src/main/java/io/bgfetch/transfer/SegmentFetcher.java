@@ -10,8 +10,8 @@ import org.apache.hc.core5.http.HttpEntity;
 /**
  * Moves one segment's bytes from a response into the body file: reads into a buffer sized to
  * the stream's speed ({@link StreamBuffer}), writes it positionally, sums each block's CRC32C as
- * it is written, and records the progress with the block's checksum each time a block fills ({@link TransferSettings#checkpointBytes()})
- * and when the segment stops for any reason. Durability is {@link BodySync}'s: it fsyncs the
+ * it is written, and records the progress with the block's checksum each time a block fills
+ * ({@link TransferSettings#checkpointBytes()}) and when the segment stops for any reason. Durability is {@link BodySync}'s: it fsyncs the
  * body on its cadence and once the segments stop.
  */
 final class SegmentFetcher {
