@@ -74,6 +74,7 @@ final class DaemonStarter {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("BGFETCH_HOME", home.root().toString());
+        pb.environment().putAll(DaemonJvm.environment(System.getenv()));
         return pb.start();
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for them: however many fetches are registered, records run on one pool of at most twice
  * {@code BGFETCH_MAX_TRANSFERS} threads (shared fairly by the {@link TransferQueue}), fetch endings
  * (placing files, hooks) on a pool of {@value #ENDING_THREADS}, and a ticker samples every run's
- * byte count for its transfer rate. Idle pool threads go away after a while.
+ * byte count for its transfer rate (and gives the heap back when the daemon falls idle: {@link IdleTrim}).
+ * Idle pool threads go away after a while.
  *
  * <p>Who moves a fetch's state: its run while one is registered here; otherwise a command, but
  * only through {@link #runningOrElse}, under this object's lock, so that no run can start
@@ -62,6 +63,8 @@ final class Scheduler {
         this.endings = endings != null ? endings : endingThreads;
         this.transfers = new TransferQueue(limit, transferThreads, true); // no thread handoff per record
         ticker.scheduleAtFixedRate(() -> runs.values().forEach(FetchRun::sampleRate), 0, 500, TimeUnit.MILLISECONDS);
+        IdleTrim trim = new IdleTrim(() -> !runs.isEmpty(), IdleTrim::collectAndShrink);
+        ticker.scheduleAtFixedRate(trim::tick, IdleTrim.TICK_MILLIS, IdleTrim.TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

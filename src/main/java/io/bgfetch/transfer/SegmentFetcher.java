@@ -8,10 +8,10 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
- * Moves one segment's bytes from a response into the body file: reads into a large buffer,
- * writes it positionally, sums each block's CRC32C as it is written, and records the progress
- * with the block's checksum each time a block fills ({@link TransferSettings#checkpointBytes()})
- * and when the segment stops for any reason. Durability is {@link BodySync}'s: it fsyncs the
+ * Moves one segment's bytes from a response into the body file: reads into a buffer sized to
+ * the stream's speed ({@link StreamBuffer}), writes it positionally, sums each block's CRC32C as
+ * it is written, and records the progress with the block's checksum each time a block fills
+ * ({@link TransferSettings#checkpointBytes()}) and when the segment stops for any reason. Durability is {@link BodySync}'s: it fsyncs the
  * body on its cadence and once the segments stop.
  */
 final class SegmentFetcher {
@@ -125,8 +125,11 @@ final class SegmentFetcher {
             throw f;
         }
         // A heap buffer: HttpClient reads into arrays, and the file write copies it once more into
-        // a cached direct buffer (one memcpy); large writes keep the syscalls few.
-        byte[] array = new byte[settings.bufferBytes()];
+        // a cached direct buffer (one memcpy). Its size follows the stream's speed: large writes
+        // keep the syscalls of a fast stream few, a slow one holds little memory.
+        StreamBuffer buffer = new StreamBuffer(settings.bufferBytes(),
+                segment.end() < 0 ? -1 : segment.end() - segment.position(), System::nanoTime);
+        byte[] array = buffer.array();
         int filled = 0;
         long before = segment.written();
         boolean endOfBody = false;
@@ -159,6 +162,7 @@ final class SegmentFetcher {
                 if (filled == array.length) {
                     flush(array, filled, segment, sums);
                     filled = 0;
+                    array = buffer.emptied();
                 }
                 cancel.throwIfCancelled();
             }

@@ -1,0 +1,87 @@
+package io.bgfetch.transfer;
+
+import java.util.function.LongSupplier;
+
+/**
+ * One stream's read buffer, sized to how fast its bytes arrive. A buffer costs its size twice:
+ * the array, and the JDK's direct copy of it that {@code FileChannel} writes (and socket reads)
+ * go through, which each thread keeps at the largest size it ever used. A hundred slow transfers
+ * with the largest buffer each would hold 50 MiB to move a few MiB a second. A fast stream needs
+ * it large: one write per 256 KiB keeps the syscalls few at a GiB a second.
+ *
+ * <p>So a stream starts small ({@link #START_BYTES}, or its body's size when the whole body is
+ * known to fit under the largest size: one write for a small file). Its speed is judged over a
+ * window of {@link #WINDOW_BYTES} or {@link #WINDOW_NANOS}, whichever comes first, and the buffer
+ * then takes the size that fills in about {@link #FILL_NANOS} (a power of two, within bounds):
+ * a fast stream reaches the largest size after its first MiB, a slow one stays small, one that
+ * slows down gives the memory back. A window, not one fill, because a server that limits its
+ * rate often sends a first burst at full speed (nginx sends a second's worth at once): a burst
+ * must not make a slow stream's buffer (and its thread's cached direct copy) large.
+ */
+final class StreamBuffer {
+    /** Where a stream of unknown speed starts, and the smallest buffer. */
+    static final int START_BYTES = 16 << 10;
+    /** How long one buffer should take to fill: at most 100 writes a second, at least 10. */
+    static final long FILL_NANOS = 10_000_000L;
+    /** The speed is judged over this many bytes... */
+    static final long WINDOW_BYTES = 1 << 20;
+    /** ...or this long, whichever comes first. */
+    static final long WINDOW_NANOS = 1_000_000_000L;
+
+    private final int max;
+    private final int min;
+    private final LongSupplier clock;
+    private byte[] array;
+    private long windowStart;
+    private long windowBytes;
+
+    /**
+     * @param max       the largest buffer (one positional write)
+     * @param bodyBytes the bytes the stream will bring at most, or a negative number when unknown
+     * @param clock     nanoseconds ({@code System::nanoTime}; tests give their own)
+     */
+    StreamBuffer(int max, long bodyBytes, LongSupplier clock) {
+        this.max = Math.max(1, max);
+        this.min = Math.min(START_BYTES, this.max);
+        this.clock = clock;
+        int first = bodyBytes >= 0 && bodyBytes <= this.max ? (int) Math.max(bodyBytes, 1) : min;
+        this.array = new byte[first];
+        this.windowStart = clock.getAsLong();
+    }
+
+    /** The array to read into; it changes only in {@link #emptied()}. */
+    byte[] array() {
+        return array;
+    }
+
+    /**
+     * The stream filled the array and its bytes were written: returns the array to fill next,
+     * resized at the end of a window to the stream's speed. Its contents are not kept.
+     */
+    byte[] emptied() {
+        windowBytes += array.length;
+        long now = clock.getAsLong();
+        long took = now - windowStart;
+        if (windowBytes < WINDOW_BYTES && took < WINDOW_NANOS) {
+            return array;
+        }
+        int size = sizeFor(windowBytes, took);
+        windowStart = now;
+        windowBytes = 0;
+        if (size != array.length) {
+            array = new byte[size];
+        }
+        return array;
+    }
+
+    /** The power of two that {@code bytes} in {@code nanos} fill in about {@link #FILL_NANOS}, within bounds. */
+    private int sizeFor(long bytes, long nanos) {
+        double wanted = (double) bytes * FILL_NANOS / Math.max(1, nanos);
+        if (wanted >= max) {
+            return max;
+        }
+        long w = Math.max(1, (long) Math.ceil(wanted));
+        long power = Long.highestOneBit(w) == w ? w : Long.highestOneBit(w) << 1;
+        return (int) Math.max(min, Math.min(max, power));
+    }
+}

@@ -1,0 +1,76 @@
+package io.bgfetch.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The read buffer's size follows its stream's speed, on a clock the test moves. */
+class StreamBufferTest {
+    private static final int MAX = 256 << 10;
+    private static final long US = 1_000L;
+    private static final long MS = 1_000_000L;
+
+    private final AtomicLong now = new AtomicLong(1_000 * MS);
+
+    private StreamBuffer buffer(long bodyBytes) {
+        return new StreamBuffer(MAX, bodyBytes, now::get);
+    }
+
+    /** Fills the buffer {@code times} times, each fill taking {@code nanos}; returns the size it ends at. */
+    private int fills(StreamBuffer b, int times, long nanos) {
+        for (int i = 0; i < times; i++) {
+            now.addAndGet(nanos);
+            b.emptied();
+        }
+        return b.array().length;
+    }
+
+    @Test
+    void aStreamOfUnknownSpeedStartsSmall() {
+        assertEquals(StreamBuffer.START_BYTES, buffer(-1).array().length);
+        assertEquals(StreamBuffer.START_BYTES, buffer(1L << 30).array().length);
+    }
+
+    @Test
+    void aSmallBodyGetsOneBufferOfItsSize() {
+        assertEquals(100 << 10, buffer(100 << 10).array().length);
+        assertEquals(MAX, buffer(MAX).array().length);
+        assertEquals(1, buffer(0).array().length);
+    }
+
+    @Test
+    void aFastStreamReachesTheLargestSizeAfterItsFirstMegabyte() {
+        StreamBuffer b = buffer(-1);
+        assertEquals(16 << 10, fills(b, 63, 16 * US), "judged over a whole window");
+        assertEquals(MAX, fills(b, 1, 16 * US)); // 1 MiB at 1 GB/s
+        assertEquals(MAX, fills(b, 100, 250 * US));
+    }
+
+    @Test
+    void aModerateStreamGetsWhatFillsInTenMilliseconds() {
+        StreamBuffer b = buffer(-1);
+        assertEquals(64 << 10, fills(b, 64, 4 * MS)); // 4 MB/s: 40 KB in 10 ms
+    }
+
+    @Test
+    void aBurstAtTheStartDoesNotGrowASlowStream() {
+        StreamBuffer b = buffer(-1);
+        fills(b, 4, 10 * US); // 64 KiB at once, as nginx's limit_rate starts
+        assertEquals(16 << 10, fills(b, 4, 250 * MS)); // then 64 KiB/s
+        assertEquals(16 << 10, fills(b, 40, 250 * MS));
+    }
+
+    @Test
+    void aStreamThatSlowsDownGivesTheMemoryBack() {
+        StreamBuffer b = buffer(-1);
+        fills(b, 64, 16 * US);
+        assertEquals(MAX, b.array().length);
+        assertEquals(StreamBuffer.START_BYTES, fills(b, 1, 1_000 * MS)); // 256 KiB/s
+    }
+
+    @Test
+    void aSmallLargestSizeBoundsTheStart() {
+        assertEquals(8 << 10, new StreamBuffer(8 << 10, -1, now::get).array().length);
+    }
+}
