@@ -128,9 +128,20 @@ def case_list(b, rnd):
         b.say(f"  round {rnd} list: median {1000 * median:.0f} ms so far")
 
 
+IDLE_SETTLE_SECONDS = 45   # transfer threads leave after 30 s idle; the heap and native trims follow
+
+
 def daemon_idle(b, when):
-    """The daemon's resident memory and threads while it has nothing to do."""
+    """The daemon's resident memory and threads while it has nothing to do. After other cases,
+    idle means settled: it waits (up to IDLE_SETTLE_SECONDS) until the threads of the last
+    transfers have left, then for the daemon's periodic native-heap trim (5 s)."""
     pid = b.bgfetch.pid
+    if when != "start":
+        settle_by = time.monotonic() + IDLE_SETTLE_SECONDS
+        idle_threads = b.results.value("threads_idle_start") or 0
+        while status_field(pid, "Threads") > idle_threads + 2 and time.monotonic() < settle_by:
+            time.sleep(0.5)
+        time.sleep(6)
     b.results.set_value(f"rss_idle_{when}", rss_mib(pid))
     b.results.set_value(f"threads_idle_{when}", status_field(pid, "Threads"))
 
