@@ -314,8 +314,16 @@ public final class FetchStore implements AutoCloseable {
      * once with {@link PlacedFile#PLACING} before the part files are renamed, once with the
      * placed files' modification times after.
      */
-    public synchronized void setPlacements(long key, List<PlacedFile> files) {
-        durableCommits(true); // a rename in DIR may survive a power loss: so must the record of it
+    public void setPlacements(long key, List<PlacedFile> files) {
+        setPlacements(key, files, true);
+    }
+
+    /**
+     * @param durable a FULL commit; without, the next forced commit (the fetch's ending, which
+     *                follows a placement at once) makes it durable
+     */
+    public synchronized void setPlacements(long key, List<PlacedFile> files, boolean durable) {
+        durableCommits(durable); // a rename in DIR may survive a power loss: so must the record of it
         try {
             db.setAutoCommit(false);
             try (PreparedStatement ps = db.prepareStatement(

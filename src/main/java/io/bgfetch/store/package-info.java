@@ -43,8 +43,10 @@
  * ({@link io.bgfetch.store.GroupCommit}), each with the {@code NORMAL} rules above; a new
  * body's head is committed with its plan, in the FULL commit of rule 2.</li>
  * <li><b>A placed file is recorded durably.</b> {@code --dest} records where it renames a part
- * file (marked placing) and, after the renames and the directory's fsync, the placed files'
- * times, each a FULL commit: a rename that survives a power cut is never forgotten.</li>
+ * file (marked placing) in a FULL commit before the first rename, and, after the renames and the
+ * directory's fsync, the placed files' times, made durable by the fetch's ending (a FULL commit
+ * that follows at once; a power cut before it leaves them placing, and the next start finishes
+ * the placement): a rename that survives a power cut is never forgotten.</li>
  * <li><b>Time is stored, not kept in memory.</b> When a record's retry window opened is a column
  * ({@code failing_since}), so {@code --retry-for} counts across daemon restarts.</li>
  * <li><b>Done before durable, checked before trusted.</b> A complete body is fsynced by a

@@ -41,6 +41,12 @@ final class BodySync {
      * transfer syncs its own body, which slows the transfers down to what the disk can make durable.
      */
     private static final ThreadPoolExecutor LATE = lateSyncer();
+    /**
+     * A late sync waits this long after its body is done: the fetch's own ending (a few small
+     * forced commits, a directory's fsync) goes first instead of queueing behind the writeback of
+     * the whole body (measured: 135 ms between the last byte of a 512 MiB fetch and its ending).
+     */
+    private static final long LATE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final Object LATE_LOCK = new Object();
     private static int latePending;
 
@@ -70,7 +76,10 @@ final class BodySync {
         rethrow();
         recorded.put(segment, written);
         bytesSinceSync += added;
-        boolean due = bytesSinceSync >= budgetBytes || System.nanoTime() - lastSync >= intervalNanos;
+        // A segment's last record starts no sync: a body that is complete is synced after it is
+        // done (finishLater), and one started now would hold the disk while the fetch ends.
+        boolean due = !segment.isComplete()
+                && (bytesSinceSync >= budgetBytes || System.nanoTime() - lastSync >= intervalNanos);
         if (due && (inFlight == null || inFlight.isDone())) {
             Marks marks = pending();
             bytesSinceSync = 0;
@@ -120,8 +129,12 @@ final class BodySync {
      * marked not durable, and the next start after an unclean stop checks them.
      */
     void finishLater() {
+        long due = System.nanoTime() + LATE_DELAY_NANOS;
         Runnable late = () -> {
             try {
+                if (Thread.currentThread() instanceof LateSyncThread) {
+                    sleepUntil(due); // a transfer that syncs its own body (the queue was full) does not wait
+                }
                 finish();
             } catch (TransferFailure.Permanent | RuntimeException ignored) {
                 // not durable is not wrong: the checksums decide after an unclean stop
@@ -157,6 +170,18 @@ final class BodySync {
         }
     }
 
+    private static void sleepUntil(long due) {
+        long left;
+        while ((left = due - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // a stop: sync now
+            }
+        }
+    }
+
     private static void lateDone() {
         synchronized (LATE_LOCK) {
             latePending--;
@@ -166,11 +191,7 @@ final class BodySync {
 
     private static ThreadPoolExecutor lateSyncer() {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
-                r -> {
-                    Thread t = new Thread(r, "bgfetch-late-fsync");
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                LateSyncThread::new, new ThreadPoolExecutor.CallerRunsPolicy());
         pool.allowCoreThreadTimeOut(true); // an idle daemon keeps no thread for them
         return pool;
     }
@@ -227,5 +248,13 @@ final class BodySync {
     }
 
     private record Marks(List<Segment> segments, List<Long> bytes) {
+    }
+
+    /** A thread of the late syncs (a task may also run on the transfer that submitted it). */
+    private static final class LateSyncThread extends Thread {
+        LateSyncThread(Runnable r) {
+            super(r, "bgfetch-late-fsync");
+            setDaemon(true);
+        }
     }
 }
