@@ -322,17 +322,22 @@ public final class FetchStore implements AutoCloseable {
      * @param durable a FULL commit; without, the next forced commit (the fetch's ending, which
      *                follows a placement at once) makes it durable
      */
-    public synchronized void setPlacements(long key, List<PlacedFile> files, boolean durable) {
-        durableCommits(durable); // a rename in DIR may survive a power loss: so must the record of it
+    public void setPlacements(long key, List<PlacedFile> files, boolean durable) {
+        // durable: a rename in DIR may survive a power loss, so must the record of it
+        batch(durable, "UPDATE records SET dest_path = ?, dest_mtime = ? WHERE fetch_key = ? AND idx = ?",
+                files.stream().map(f -> new Object[] {f.path(), f.mtime(), key, f.idx()}).toList());
+    }
+
+    /** One statement run with each row of arguments, in one transaction; {@code durable}: a FULL commit. */
+    private synchronized void batch(boolean durable, String sql, List<Object[]> rows) {
+        durableCommits(durable);
         try {
             db.setAutoCommit(false);
-            try (PreparedStatement ps = db.prepareStatement(
-                    "UPDATE records SET dest_path = ?, dest_mtime = ? WHERE fetch_key = ? AND idx = ?")) {
-                for (PlacedFile f : files) {
-                    ps.setString(1, f.path());
-                    ps.setLong(2, f.mtime());
-                    ps.setLong(3, key);
-                    ps.setInt(4, f.idx());
+            try (PreparedStatement ps = db.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -543,29 +548,12 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /** The sync cadence's marks: one FULL commit of their own. */
-    private synchronized void durableForced(long key, int idx, int[] segs, long[] durable) {
-        durableCommits(true);
-        try {
-            db.setAutoCommit(false);
-            try (PreparedStatement ps = db.prepareStatement(
-                    "UPDATE segments SET durable = MAX(durable, ?) WHERE fetch_key = ? AND record_idx = ? AND seg = ?")) {
-                for (int i = 0; i < segs.length; i++) {
-                    ps.setLong(1, durable[i]);
-                    ps.setLong(2, key);
-                    ps.setInt(3, idx);
-                    ps.setInt(4, segs[i]);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-            durableCommits(false);
+    private void durableForced(long key, int idx, int[] segs, long[] durable) {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < segs.length; i++) {
+            rows.add(new Object[] {durable[i], key, idx, segs[i]});
         }
+        batch(true, "UPDATE segments SET durable = MAX(durable, ?) WHERE fetch_key = ? AND record_idx = ? AND seg = ?", rows);
     }
 
     /**
