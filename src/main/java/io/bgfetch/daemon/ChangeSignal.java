@@ -13,63 +13,60 @@ package io.bgfetch.daemon;
  * thread to find that it has nothing to do.
  */
 final class ChangeSignal {
-    /** Guards {@link #version}; watches wait on it. */
-    private final Object fetches = new Object();
-    /** Guards {@link #any}; streams that follow records wait on it. */
-    private final Object records = new Object();
-    private long version;
-    private long any;
+    /** A fetch's changes; watches wait on it. */
+    private final Counter fetches = new Counter();
+    /** Every change, the records' too; streams that follow records wait on it. */
+    private final Counter any = new Counter();
 
     /** A fetch changed: every stream wakes. */
     void changed() {
-        synchronized (fetches) {
-            version++;
-            fetches.notifyAll();
-        }
+        fetches.increment();
         progressed();
     }
 
     /** A record of a running fetch changed: the streams that follow records wake. */
     void progressed() {
-        synchronized (records) {
-            any++;
-            records.notifyAll();
-        }
+        any.increment();
     }
 
     /** Counts the fetches' changes. */
     long version() {
-        synchronized (fetches) {
-            return version;
-        }
+        return fetches.value();
     }
 
     /** Counts every change, the records' too. */
     long anyVersion() {
-        synchronized (records) {
-            return any;
-        }
+        return any.value();
     }
 
     /** Waits until a fetch changed after {@code seen} ({@link #version}), or {@code millis} passed. */
     void awaitAfter(long seen, long millis) throws InterruptedException {
-        synchronized (fetches) {
-            long deadline = System.currentTimeMillis() + millis;
-            long left = millis;
-            while (version == seen && left > 0) {
-                fetches.wait(left);
-                left = deadline - System.currentTimeMillis();
-            }
-        }
+        fetches.awaitAfter(seen, millis);
     }
 
     /** Waits until anything changed after {@code seen} ({@link #anyVersion}), or {@code millis} passed. */
     void awaitAnyAfter(long seen, long millis) throws InterruptedException {
-        synchronized (records) {
+        any.awaitAfter(seen, millis);
+    }
+
+    /** A count of changes that threads can wait on; its own monitor. */
+    private static final class Counter {
+        private long value;
+
+        synchronized void increment() {
+            value++;
+            notifyAll();
+        }
+
+        synchronized long value() {
+            return value;
+        }
+
+        synchronized void awaitAfter(long seen, long millis) throws InterruptedException {
             long deadline = System.currentTimeMillis() + millis;
             long left = millis;
-            while (any == seen && left > 0) {
-                records.wait(left);
+            while (value == seen && left > 0) {
+                wait(left);
                 left = deadline - System.currentTimeMillis();
             }
         }
