@@ -5,6 +5,7 @@ import io.bgfetch.store.FetchRow;
 import io.bgfetch.store.FetchStore;
 import io.bgfetch.store.PlacedFile;
 import io.bgfetch.store.RecordRow;
+import io.bgfetch.transfer.DirectoryCreateLock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -59,7 +60,7 @@ final class DestPlacer {
                 if (!Files.isDirectory(file.getParent())) {
                     Files.createDirectories(file.getParent());
                 }
-                Files.createFile(file);
+                DirectoryCreateLock.creating(file.getParent(), () -> Files.createFile(file));
             } catch (FileAlreadyExistsException resumed) {
                 // the part file of an earlier attempt: the transfer goes on from its checkpoints
             } catch (IOException e) {

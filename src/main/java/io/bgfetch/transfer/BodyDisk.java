@@ -72,7 +72,7 @@ public interface BodyDisk {
         public Handle open(Path path) throws IOException {
             if (!java.nio.file.Files.exists(path)) {
                 PrivateFiles.createMissing(path.getParent()); // never chmods a directory that exists
-                PrivateFiles.file(path);
+                DirectoryCreateLock.creating(path.getParent(), () -> PrivateFiles.file(path));
             }
             FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
             return new Handle() {
