@@ -5,6 +5,7 @@ killed (with everything it started in its process group) when the bound runs out
 is interrupted.
 """
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -37,6 +38,7 @@ class Run:
     seconds: float
     status: Optional[int]  # None when it ran out of time and was killed
     log: Path
+    cpu_seconds: float = 0.0  # user + system time of the command and what it waited for
 
     @property
     def problem(self):
@@ -62,6 +64,8 @@ def run_timed(cmd, *, timeout, log, env):
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
+        # The bench runs one command at a time, so what its children used grows by this one's.
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         proc = subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -73,7 +77,10 @@ def run_timed(cmd, *, timeout, log, env):
         except BaseException:
             kill_group(proc)
             raise
-        return Run(time.monotonic() - start, status, Path(log))
+        seconds = time.monotonic() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return Run(seconds, status, Path(log), cpu)
 
 
 def capture(cmd, *, timeout, env, merge=False):

@@ -97,6 +97,13 @@ def daemon_rows(results):
     cpu = results.value("cpu_ms_per_small_file")
     if cpu is not None:
         rows.append(("daemon CPU per small file", f"{cpu:.2f} ms"))
+        # For scale: bgfetch's client, and each peer's whole process, per file of the same runs.
+        names = {"client": "bgfetch's client", "curl": "curl", "aria2c": "aria2c"}
+        others = [(name, results.value(f"cpu_ms_per_small_file_{tool}")) for tool, name in names.items()]
+        others = [(name, ms) for name, ms in others if ms is not None]
+        if others:
+            rows.append(("CPU per small file: " + " / ".join(name for name, _ in others),
+                         " / ".join(f"{ms:.2f}" for _, ms in others) + " ms"))
     for case in sorted((c for (c, tool) in results.runs.keys() | results.problems.keys() if c.startswith("scale-")),
                        key=lambda c: int(c.split("-")[1])):
         n = int(case.split("-")[1])
