@@ -24,9 +24,14 @@ import java.util.regex.Pattern;
  * not stored, so a fetch resumed by a later daemon finds its part files again, and the orphan
  * sweep can tell its own part files (first half) from another home's.
  */
-record BodyPaths(Path storeDir) {
+record BodyPaths(Path storeDir, String homeTag) {
     /** {@code .bgfetch-<key>-<index>-<tag>.part}: what {@link #part} makes, for the orphan sweep. */
     static final Pattern PART = Pattern.compile("\\.bgfetch-([0-9]{1,18})-([0-9]{1,9})-([0-9a-f]{8})([0-9a-f]{8})\\.part");
+
+    /** @param storeDir the store's directory; its part of every tag is worked out once, here */
+    BodyPaths(Path storeDir) {
+        this(storeDir, hex(storeDir.toAbsolutePath().normalize().toString()));
+    }
 
     Path fetchDir(long key) {
         return storeDir.resolve(Long.toString(key));
@@ -78,12 +83,7 @@ record BodyPaths(Path storeDir) {
         return part(f, r.idx());
     }
 
-    /** The first half of every part tag of this store. */
-    String homeTag() {
-        return hex(storeDir.toAbsolutePath().normalize().toString());
-    }
-
-    /** The tag of a fetch's part files. */
+    /** The tag of a fetch's part files; the first half ({@link #homeTag}) is every part tag's of this store. */
     String tag(FetchRow f) {
         return homeTag() + hex(storeDir.toAbsolutePath().normalize() + "\n" + f.key() + "\n" + f.createdAt());
     }
