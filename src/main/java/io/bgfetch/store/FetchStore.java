@@ -329,10 +329,8 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /** One statement run with each row of arguments, in one transaction; {@code durable}: a FULL commit. */
-    private synchronized void batch(boolean durable, String sql, List<Object[]> rows) {
-        durableCommits(durable);
-        try {
-            db.setAutoCommit(false);
+    private void batch(boolean durable, String sql, List<Object[]> rows) {
+        inTransaction(durable, () -> {
             try (PreparedStatement ps = db.prepareStatement(sql)) {
                 for (Object[] row : rows) {
                     for (int i = 0; i < row.length; i++) {
@@ -342,14 +340,8 @@ public final class FetchStore implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-            durableCommits(false);
-        }
+            return null;
+        });
     }
 
     // ---- segments (the byte ranges of a body, how much of each is written and durable) --------
@@ -406,17 +398,11 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /** Replaces a body's plan (an empty list forgets it), with its block checksums. */
-    public synchronized void replaceSegments(long key, int idx, List<SegmentRow> segments) {
-        try {
-            db.setAutoCommit(false);
+    public void replaceSegments(long key, int idx, List<SegmentRow> segments) {
+        inTransaction(false, () -> {
             writeSegments(key, idx, segments);
-            commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-        }
+            return null;
+        });
     }
 
     /**
@@ -444,12 +430,8 @@ public final class FetchStore implements AutoCloseable {
      *
      * @return the body's new generation
      */
-    public synchronized long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan, boolean forced) {
-        if (forced) {
-            durableCommits(true);
-        }
-        try {
-            db.setAutoCommit(false);
+    public long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan, boolean forced) {
+        return inTransaction(forced, () -> {
             if (head != null) {
                 prepare("""
                         UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
@@ -461,22 +443,11 @@ public final class FetchStore implements AutoCloseable {
             writeSegments(key, idx, plan);
             prepare("UPDATE records SET generation = generation + 1 WHERE fetch_key = ? AND idx = ?", key, idx)
                     .executeUpdate();
-            long generation;
             try (ResultSet rs = prepare("SELECT generation FROM records WHERE fetch_key = ? AND idx = ?", key, idx)
                     .executeQuery()) {
-                generation = rs.next() ? rs.getLong(1) : 0;
+                return rs.next() ? rs.getLong(1) : 0L;
             }
-            commit();
-            return generation;
-        } catch (SQLException e) {
-            rollback();
-            throw failed(e);
-        } finally {
-            autoCommit();
-            if (forced) {
-                durableCommits(false);
-            }
-        }
+        });
     }
 
     /** A response head as {@link #saveHead} stores it. */
@@ -611,21 +582,47 @@ public final class FetchStore implements AutoCloseable {
     // ---- plumbing -----------------------------------------------------------------------------
 
     /** The writes {@link GroupCommit} gathered, in one transaction, in their order. */
-    private synchronized int[] commitTogether(List<GroupCommit.Write> writes) {
-        try {
-            db.setAutoCommit(false);
+    private int[] commitTogether(List<GroupCommit.Write> writes) {
+        return inTransaction(false, () -> {
             int[] changed = new int[writes.size()];
             for (int i = 0; i < changed.length; i++) {
                 GroupCommit.Write w = writes.get(i);
                 changed[i] = prepare(w.sql(), w.args()).executeUpdate();
             }
-            commit();
             return changed;
+        });
+    }
+
+    /** What {@link #inTransaction} runs. */
+    @FunctionalInterface
+    interface TransactionWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it, or rolls it all back when it throws.
+     * With {@code durable}, a FULL commit: it survives a power loss once this returns.
+     */
+    synchronized <T> T inTransaction(boolean durable, TransactionWork<T> work) {
+        if (durable) {
+            durableCommits(true);
+        }
+        try {
+            db.setAutoCommit(false);
+            T result = work.run();
+            commit();
+            return result;
         } catch (SQLException e) {
             rollback();
             throw failed(e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
         } finally {
             autoCommit();
+            if (durable) {
+                durableCommits(false);
+            }
         }
     }
 

@@ -674,4 +674,19 @@ class FetchStoreTest {
         assertNull(r.previous().destMtime());
         assertFalse(r.previous().isPlaced());
     }
+
+    @Test
+    void aTransactionThatThrowsLeavesNothingBehindAndTheStoreUsable() throws ConflictException {
+        long key = store.register(fetch("tx", false, "https://h/a"))[0];
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 10)));
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertEquals(boom, assertThrows(IllegalStateException.class, () -> store.inTransaction(false, () -> {
+            store.prepare("UPDATE segments SET done = 99 WHERE fetch_key = ?", key).executeUpdate();
+            throw boom;
+        })));
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 10)), store.segments(key, 0), "the update was rolled back");
+        // the next write is a transaction of its own, not part of the one that failed
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 100, 20)));
+        assertEquals(List.of(new SegmentRow(0, 0, 100, 20)), store.segments(key, 0));
+    }
 }
