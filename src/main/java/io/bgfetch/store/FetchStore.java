@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Everything the daemon keeps in SQLite, and the only class that speaks SQL.
@@ -603,14 +604,26 @@ public final class FetchStore implements AutoCloseable {
      * Runs {@code work} in one transaction and commits it, or rolls it all back when it throws.
      * With {@code durable}, a FULL commit: it survives a power loss once this returns.
      */
-    synchronized <T> T inTransaction(boolean durable, TransactionWork<T> work) {
+    <T> T inTransaction(boolean durable, TransactionWork<T> work) {
+        return inTransaction(durable, work, result -> true);
+    }
+
+    /**
+     * As {@link #inTransaction(boolean, TransactionWork)}, but commits only when {@code keep}
+     * accepts what {@code work} returned, else rolls it back (a guarded move that found another state).
+     */
+    synchronized <T> T inTransaction(boolean durable, TransactionWork<T> work, Predicate<T> keep) {
         if (durable) {
             durableCommits(true);
         }
         try {
             db.setAutoCommit(false);
             T result = work.run();
-            commit();
+            if (keep.test(result)) {
+                commit();
+            } else {
+                db.rollback();
+            }
             return result;
         } catch (SQLException e) {
             rollback();

@@ -253,28 +253,6 @@ public final class StateWrites {
      * back when it returns false; {@code durable} commits with synchronous=FULL.
      */
     private boolean transaction(boolean durable, Work work) {
-        synchronized (store) {
-            if (durable) {
-                store.durableCommits(true);
-            }
-            try {
-                db.setAutoCommit(false);
-                boolean commit = work.run();
-                if (commit) {
-                    store.commit();
-                } else {
-                    db.rollback();
-                }
-                return commit;
-            } catch (SQLException e) {
-                store.rollback();
-                throw FetchStore.failed(e);
-            } finally {
-                store.autoCommit();
-                if (durable) {
-                    store.durableCommits(false);
-                }
-            }
-        }
+        return store.inTransaction(durable, work::run, Boolean::booleanValue);
     }
 }
