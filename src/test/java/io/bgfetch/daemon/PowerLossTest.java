@@ -164,10 +164,12 @@ class PowerLossTest {
             Poll.until(WAIT, () -> recordedBytes("flip") >= newBytes - 64 * KIB, "v2's bytes to be recorded");
         }
 
-        cutPowerAndRestart(survivors, second);
         // Behind a load balancer the old version answers again: If-Range with v1's ETag would
-        // succeed, so only a store that knows the file holds v2's bytes avoids a splice.
+        // succeed, so only a store that knows the file holds v2's bytes avoids a splice. Switched
+        // before the restart (the held answer keeps streaming v2): a daemon that resumes at once
+        // must see v1, not fetch v2 whole before the switch.
         server.serve(v1);
+        cutPowerAndRestart(survivors, second);
 
         assertDoneWith("flip", v1.sha256());
     }
