@@ -426,22 +426,41 @@ public final class FetchStore implements AutoCloseable {
      * As {@link #startBody(long, int, List)}, with the new body's response head (as {@link
      * #saveHead}) in the same commit, when {@code head} is not null: one commit per body start.
      * Not {@code forced}, it is an ordinary commit: for a record the store never described a
-     * body of, where no plan or previous response survives a power cut to be trusted over the
-     * new bytes (see {@code TransferListener.describesEarlierBody}).
+     * body of (its generation is 0), where no plan or previous response survives a power cut to
+     * be trusted over the new bytes (see {@code TransferListener.describesEarlierBody}). Such a
+     * first body is committed with whatever other transfers write at the moment: many small files
+     * start together, and one commit for all of them costs what one for each did.
      *
      * @return the body's new generation
+     * @throws StoreException when {@code forced} is false and the record had a body already (a
+     *         caller's mistake: the head and plan are written all the same, the generation stays,
+     *         so the next attempt sees an earlier body and restarts it forced)
      */
     public long startBody(long key, int idx, StoredHead head, List<SegmentRow> plan, boolean forced) {
-        return inTransaction(forced, () -> {
-            if (head != null) {
-                prepare("""
-                        UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
-                               previous = CASE WHEN ? THEN NULL ELSE previous END
-                        WHERE fetch_key = ? AND idx = ?""",
-                        head.status(), head.statusText(), head.headersJson(), head.size(), head.etag(),
-                        head.lastModified(), head.status() >= 200 && head.status() <= 299, key, idx).executeUpdate();
+        List<GroupCommit.Write> writes = new ArrayList<>();
+        if (head != null) {
+            writes.add(new GroupCommit.Write("""
+                    UPDATE records SET status = ?, status_text = ?, headers = ?, size = ?, etag = ?, last_modified = ?,
+                           previous = CASE WHEN ? THEN NULL ELSE previous END
+                    WHERE fetch_key = ? AND idx = ?""", new Object[] {head.status(), head.statusText(),
+                    head.headersJson(), head.size(), head.etag(), head.lastModified(),
+                    head.status() >= 200 && head.status() <= 299, key, idx}));
+        }
+        writes.addAll(segmentWrites(key, idx, plan));
+        if (!forced) {
+            writes.add(new GroupCommit.Write(
+                    "UPDATE records SET generation = 1 WHERE fetch_key = ? AND idx = ? AND generation = 0",
+                    new Object[] {key, idx}));
+            int[] changed = together.writeAll(writes);
+            if (changed[changed.length - 1] != 1) {
+                throw new StoreException("record " + idx + " of fetch " + key + " had a body before its first", null);
             }
-            writeSegments(key, idx, plan);
+            return 1;
+        }
+        return inTransaction(true, () -> {
+            for (GroupCommit.Write w : writes) {
+                prepare(w.sql(), w.args()).executeUpdate();
+            }
             prepare("UPDATE records SET generation = generation + 1 WHERE fetch_key = ? AND idx = ?", key, idx)
                     .executeUpdate();
             try (ResultSet rs = prepare("SELECT generation FROM records WHERE fetch_key = ? AND idx = ?", key, idx)
@@ -457,14 +476,24 @@ public final class FetchStore implements AutoCloseable {
     }
 
     private void writeSegments(long key, int idx, List<SegmentRow> segments) throws SQLException {
+        for (GroupCommit.Write w : segmentWrites(key, idx, segments)) {
+            prepare(w.sql(), w.args()).executeUpdate();
+        }
+    }
+
+    /** The statements that replace a body's plan with {@code segments}. */
+    private static List<GroupCommit.Write> segmentWrites(long key, int idx, List<SegmentRow> segments) {
+        List<GroupCommit.Write> writes = new ArrayList<>();
         // their blocks go with them (ON DELETE CASCADE)
-        prepare("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?", key, idx).executeUpdate();
+        writes.add(new GroupCommit.Write("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?",
+                new Object[] {key, idx}));
         for (SegmentRow s : segments) {
-            prepare("""
+            writes.add(new GroupCommit.Write("""
                     INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    key, idx, s.seg(), s.start(), s.end(), s.done(), s.durable(), s.block()).executeUpdate();
+                    new Object[] {key, idx, s.seg(), s.start(), s.end(), s.done(), s.durable(), s.block()}));
         }
+        return writes;
     }
 
     /**

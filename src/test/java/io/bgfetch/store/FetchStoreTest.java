@@ -607,6 +607,17 @@ class FetchStoreTest {
         assertEquals(List.of(false, true), commits);
     }
 
+    @Test
+    void anOrdinaryCommitNeverStartsASecondBody() throws Exception {
+        long key = store.register(fetch("second", false, "https://h/a"))[0];
+        assertEquals(1, store.startBody(key, 0, null, List.of(new SegmentRow(0, 0, 100, 0, 0, 16)), false));
+
+        // a caller that thought the record new: the generation must not stay 1 for a new body
+        assertThrows(StoreException.class,
+                () -> store.startBody(key, 0, null, List.of(new SegmentRow(0, 0, 50, 0, 0, 16)), false));
+        assertEquals(1, store.records(key).get(0).generation());
+    }
+
         @Test
     void theRecordsWithTransferStateAreAPlanOrARetryWindow() throws Exception {
         long key = store.register(fetch("state", false, "https://h/a", "https://h/b", "https://h/c", "https://h/d"))[0];
