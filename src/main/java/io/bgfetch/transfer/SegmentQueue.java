@@ -1,16 +1,18 @@
 package io.bgfetch.transfer;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * Hands one attempt's segments to its connections. Each connection takes the next segment not
  * started yet; when there is none, it takes over the second half of the unclaimed bytes of the
- * segment with the most left (work stealing, as aria2 and axel do), when that pays.
+ * segment expected to end last (work stealing, as aria2 and axel do), when that pays.
  *
  * <p>Why: an even split ends when its slowest connection ends. Connections are rarely equal (a
  * server or a route that is busier for some, a mirror of a CDN that is farther, a per-connection
@@ -95,7 +97,7 @@ final class SegmentQueue {
         }
         Segment s = waiting.poll();
         if (s == null && splittable) {
-            s = splitLargest();
+            s = splitSlowest();
         }
         if (s != null) {
             handedOut.put(s, new long[] {clock.getAsLong(), s.position()});
@@ -103,23 +105,34 @@ final class SegmentQueue {
         return s;
     }
 
-    private Segment splitLargest() throws TransferFailure.Permanent {
-        Segment victim = null;
-        long most = 0;
-        for (Segment s : handedOut.keySet()) {
-            long left = s.unclaimed();
-            if (left > most) {
-                most = left;
-                victim = s;
+    /**
+     * Splits the segment expected to end last (what it has left at its speed so far; one that
+     * brought nothing yet, stalled or not answered, first, the largest of them first), or the
+     * next one when that one's halves would be too small to pay.
+     */
+    private Segment splitSlowest() throws TransferFailure.Permanent {
+        List<Segment> bySlowest = new ArrayList<>(handedOut.keySet());
+        bySlowest.removeIf(seg -> seg.unclaimed() < 2 * MIN_SPLIT_BYTES);
+        bySlowest.sort(Comparator.comparingDouble(this::nanosLeft).thenComparingLong(Segment::unclaimed).reversed());
+        for (Segment victim : bySlowest) {
+            Segment added = victim.splitOff(nextIndex, minHalf(victim));
+            if (added != null) {
+                nextIndex++;
+                splits.split(victim, added);
+                return added;
             }
         }
-        Segment added = victim == null ? null : victim.splitOff(nextIndex, minHalf(victim));
-        if (added == null) {
-            return null;
+        return null;
+    }
+
+    /** How long {@code s} will take for its unclaimed bytes at its speed since it was handed out. */
+    private double nanosLeft(Segment s) {
+        long[] from = handedOut.get(s);
+        long bytes = s.position() - from[1];
+        if (bytes <= 0) {
+            return Double.POSITIVE_INFINITY;
         }
-        nextIndex++;
-        splits.split(victim, added);
-        return added;
+        return (double) s.unclaimed() * (clock.getAsLong() - from[0]) / bytes;
     }
 
     /**

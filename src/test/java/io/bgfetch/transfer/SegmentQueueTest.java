@@ -55,6 +55,42 @@ class SegmentQueueTest {
     }
 
     @Test
+    void theSegmentExpectedToEndLastIsSplitNotTheLargest() throws Exception {
+        Segment fast = new Segment(0, 0, 100 * MIB, 0);
+        Segment slow = new Segment(1, 100 * MIB, 130 * MIB, 0);
+        SegmentQueue q = queue(List.of(fast, slow), true);
+        q.next();
+        q.next();
+        clock.addAndGet(1_000_000_000L);
+        fast.addWritten(50 * MIB); // 50 MiB left at 50 MiB/s: 1 s
+        slow.addWritten(MIB); // 29 MiB left at 1 MiB/s: 29 s
+
+        Segment added = q.next();
+
+        assertSame(slow, splitOf(added), "29 s left beats 1 s, though the fast one holds more");
+        assertEquals(115 * MIB + MIB / 2, added.start());
+    }
+
+    @Test
+    void aSegmentThatBroughtNothingYetIsTheSlowestOfAll() throws Exception {
+        Segment moving = new Segment(0, 0, 100 * MIB, 0);
+        Segment stalled = new Segment(1, 100 * MIB, 110 * MIB, 0);
+        SegmentQueue q = queue(List.of(moving, stalled), true);
+        q.next();
+        q.next();
+        clock.addAndGet(1_000_000_000L);
+        moving.addWritten(MIB); // 99 s left at its speed
+
+        assertSame(stalled, splitOf(q.next()));
+    }
+
+    private Segment splitOf(Segment added) {
+        Segment[] last = recorded.get(recorded.size() - 1);
+        assertSame(added, last[1]);
+        return last[0];
+    }
+
+    @Test
     void aSplitMustBeWorthMoreThanTwoAnswersOfTheVictimsSpeed() throws Exception {
         Segment a = new Segment(0, 0, 100 * MIB, 0);
         SegmentQueue q = queue(List.of(a), true);
