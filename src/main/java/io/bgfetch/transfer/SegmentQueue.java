@@ -50,7 +50,7 @@ final class SegmentQueue {
     private long slowestAnswer;
 
     /**
-     * @param segments   the segments to fill, in the order they are handed out
+     * @param segments           the segments to fill, in the order they are handed out
      * @param splittable         whether a segment may be split (the server honours ranges with a validator)
      * @param minConnectionBytes the fewest bytes worth a connection of their own (how many to open)
      * @param nextIndex          the index of the first new segment (above every index of the body's plan)
