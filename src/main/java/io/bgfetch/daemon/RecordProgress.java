@@ -195,6 +195,17 @@ final class RecordProgress implements TransferListener {
     }
 
     @Override
+    public void split(Segment from, Segment added) throws TransferFailure.Permanent {
+        try {
+            store.splitSegment(key, index, from.index(), added.start(),
+                    new SegmentRow(added.index(), added.start(), added.end(), 0, 0, added.blockBytes()));
+        } catch (StoreException e) {
+            throw cannotRecord(e);
+        }
+        view.split(added);
+    }
+
+    @Override
     public void cutBack(Segment segment, long bytes) throws TransferFailure.Permanent {
         Log.info("fetch " + key + " record " + index + ": segment " + segment.index() + " goes on from byte "
                 + (segment.start() + bytes) + " (the rest was not in the file as recorded)");

@@ -2,6 +2,7 @@ package io.bgfetch.daemon;
 
 import io.bgfetch.transfer.Segment;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,6 +111,16 @@ final class RecordView {
     void replan(List<Segment> newPlan, long generation) {
         body = new Body(generation, newPlan);
         setBytes(0);
+    }
+
+    /** A segment of the plan gave part of its range to {@code added}: the plan shows it too. */
+    void split(Segment added) {
+        Body b = body;
+        if (b != null && b.plan() != null) {
+            List<Segment> grown = new ArrayList<>(b.plan());
+            grown.add(added);
+            body = new Body(b.generation(), List.copyOf(grown));
+        }
     }
 
     /** Some bytes of the stored plan turned out not to be held (checked at resume). */

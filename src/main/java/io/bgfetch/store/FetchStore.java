@@ -528,6 +528,21 @@ public final class FetchStore implements AutoCloseable {
     }
 
     /**
+     * Segment {@code seg} now ends at {@code at} and {@code added} covers the rest of its range:
+     * both in one commit, ordered with the progress writes (a split is recorded before any
+     * progress of its new segment, and lost to a power cut only with that progress).
+     */
+    public void splitSegment(long key, int idx, int seg, long at, SegmentRow added) {
+        together.writeAll(List.of(
+                new GroupCommit.Write("UPDATE segments SET end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
+                        new Object[] {at, key, idx, seg}),
+                new GroupCommit.Write("""
+                        INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", new Object[] {key, idx, added.seg(), added.start(),
+                        added.end(), added.done(), added.durable(), added.block()})));
+    }
+
+    /**
      * Records that the body file was fsynced with the first {@code durable[i]} bytes of segment
      * {@code segs[i]}. With {@code force}, this record itself survives a power loss when it
      * returns (the sync cadence); without, the next forced commit makes it durable.

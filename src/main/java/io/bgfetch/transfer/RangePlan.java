@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Splits a body into segments, one per connection. A body is always planned as ranges, even
- * with one connection, so that resuming and parallel connections are the same mechanism.
+ * with one connection, so that resuming and parallel connections are the same mechanism. While
+ * the segments run, a connection that finished may split another ({@link SegmentQueue}).
  */
 final class RangePlan {
     /** Below this, a further connection costs more than it brings. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
@@ -33,6 +34,7 @@ public final class RecordDownload {
     private final RateLimiter limiter;
     private final Cancellation cancel;
     private ResponseHead head;
+    /** The body's segments; a split adds one while the segments run (see {@link SegmentQueue}). */
     private List<Segment> plan;
     /** The source in use (0: the URL) and the request as sent to it. */
     private int source;
@@ -60,7 +62,7 @@ public final class RecordDownload {
         // the bytes on disk: start that body afresh rather than call it complete.
         boolean planned = storedHead != null && (!storedPlan.isEmpty() || storedHead.size() == 0);
         this.head = planned ? storedHead : null;
-        this.plan = planned ? storedPlan : List.of();
+        this.plan = planned ? new CopyOnWriteArrayList<>(storedPlan) : List.of();
         this.source = request.source();
         this.current = request.atSource(source);
         this.conditional = request.conditional() && !planned;
@@ -246,9 +248,9 @@ public final class RecordDownload {
                 throw refused;
             }
             head = h;
-            boolean splittable = request.resumable() && h.acceptsRanges() && h.ifRangeValidator() != null;
-            plan = RangePlan.plan(h.size(), request.connections(), splittable, blockBytes());
-            listener.planned(plan);
+            boolean splittable = splittable(h);
+            plan = new CopyOnWriteArrayList<>(RangePlan.plan(h.size(), request.connections(), splittable, blockBytes()));
+            listener.planned(List.copyOf(plan));
             if (plan.isEmpty()) {
                 return;
             }
@@ -260,9 +262,11 @@ public final class RecordDownload {
     }
 
     /**
-     * Fills {@code segments} in parallel, one connection each. The first may continue an
-     * already open response ({@code openExchange}, or null); the others resume with ranges.
-     * The first failure stops the siblings, and the most telling failure is rethrown.
+     * Fills {@code segments} in parallel, over as many connections as they keep busy (at most the
+     * request's), each taking the next segment or splitting one ({@link SegmentQueue}). The first
+     * segment may continue an already open response ({@code openExchange}, or null); the others
+     * resume with ranges. The first failure stops the siblings, and the most telling failure is
+     * rethrown.
      */
     private void runSegments(BodyFile body, List<Segment> segments, OpenExchange openExchange) throws TransferFailure {
         Cancellation group = cancel.child();
@@ -270,33 +274,38 @@ public final class RecordDownload {
             group.track(openExchange);
         }
         BodySync sync = new BodySync(body, listener, settings);
-        SegmentFetcher fetcher = new SegmentFetcher(http, settings, current, head, body, listener, limiter, group, sync);
+        SegmentQueue queue = new SegmentQueue(segments, splittable(head), RangePlan.MIN_SEGMENT_BYTES, nextIndex(),
+                this::split, group, System::nanoTime);
+        SegmentFetcher fetcher = new SegmentFetcher(http, settings, current, head, body, listener, limiter, group, sync,
+                queue::answered);
+        Segment continuesOpen = openExchange == null ? null : segments.get(0);
         AtomicReference<TransferFailure> failure = new AtomicReference<>();
+        Runnable work = () -> {
+            try {
+                for (Segment segment = queue.next(); segment != null; segment = queue.next()) {
+                    if (segment == continuesOpen) {
+                        fetcher.stream(openExchange, segment);
+                    } else {
+                        fetcher.resume(segment);
+                    }
+                }
+            } catch (TransferFailure e) {
+                failure.accumulateAndGet(e, RecordDownload::moreTelling);
+                group.cancel();
+            } catch (RuntimeException e) {
+                failure.accumulateAndGet(new TransferFailure.Permanent(FailureKind.FETCH_ERROR,
+                        "internal error: " + e, 0, e), RecordDownload::moreTelling);
+                group.cancel();
+            }
+        };
         List<Thread> threads = new ArrayList<>();
         try {
-            for (int i = 0; i < segments.size(); i++) {
-                Segment segment = segments.get(i);
-                boolean continuesOpen = i == 0 && openExchange != null;
-                Runnable work = () -> {
-                    try {
-                        if (continuesOpen) {
-                            fetcher.stream(openExchange, segment);
-                        } else {
-                            fetcher.resume(segment);
-                        }
-                    } catch (TransferFailure e) {
-                        failure.accumulateAndGet(e, RecordDownload::moreTelling);
-                        group.cancel();
-                    } catch (RuntimeException e) {
-                        failure.accumulateAndGet(new TransferFailure.Permanent(FailureKind.FETCH_ERROR,
-                                "internal error: " + e, 0, e), RecordDownload::moreTelling);
-                        group.cancel();
-                    }
-                };
-                if (segments.size() == 1) {
-                    work.run();
-                } else {
-                    Thread t = new Thread(work, "bgfetch-segment-" + segment.index());
+            int connections = queue.connections(request.connections());
+            if (connections <= 1) {
+                work.run();
+            } else {
+                for (int i = 0; i < connections; i++) {
+                    Thread t = new Thread(work, "bgfetch-connection-" + i);
                     t.setDaemon(true);
                     threads.add(t);
                     t.start();
@@ -307,8 +316,9 @@ public final class RecordDownload {
             }
         } finally {
             cancel.release(group);
+            // the plan, not the segments passed in: it holds those that splits added
             boolean complete = failure.get() == null && !cancel.isCancelled()
-                    && segments.stream().allMatch(Segment::isComplete);
+                    && plan.stream().allMatch(Segment::isComplete);
             if (complete) {
                 unsynced = sync; // run() decides: late if the record is done, now if it goes on
             } else {
@@ -325,6 +335,33 @@ public final class RecordDownload {
         if (failure.get() != null) {
             throw failure.get();
         }
+    }
+
+    /**
+     * Whether a segment of this body may be split: the same test as for planning it in parallel,
+     * with a known length (an open-ended segment has no second half to give away).
+     */
+    private boolean splittable(ResponseHead h) {
+        return request.resumable() && h.acceptsRanges() && h.ifRangeValidator() != null && h.size() > 0;
+    }
+
+    /** Above every index of the plan (the complete segments' too): a split's new segment. */
+    private int nextIndex() {
+        int max = -1;
+        for (Segment s : plan) {
+            max = Math.max(max, s.index());
+        }
+        return max + 1;
+    }
+
+    /**
+     * A segment gave part of its range to a new one: the plan holds it before the store is told
+     * (whatever the store says, this attempt and the next ones fill it), and the store learns of
+     * it before any of its progress.
+     */
+    private void split(Segment from, Segment added) throws TransferFailure.Permanent {
+        plan.add(added);
+        listener.split(from, added);
     }
 
     /**

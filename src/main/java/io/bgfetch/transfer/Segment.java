@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * recorded as it fills. A segment read back from the store carries the recorded checksums
  * ({@link #storedCrc}) so that bytes written but perhaps not durable can be checked against
  * the file before they are trusted.
+ *
+ * <p>A segment being fetched can give the second half of what it has left to a new segment
+ * ({@link #splitOff}): a connection that finished its own takes it over. Its writes
+ * {@link #claim} their bytes first, so that no write in progress ever crosses its new end.
  */
 public final class Segment {
     /** A stored checksum that is missing. */
@@ -24,6 +28,8 @@ public final class Segment {
     private volatile long durable;
     private volatile int blockBytes;
     private final long[] storedCrcs;
+    /** Where the bytes of the last {@link #claim} end (the resource's offset); guarded by this. */
+    private long claimed;
 
     /** A segment whose written bytes are all durable, with no stored checksums. */
     public Segment(int index, long start, long end, long written) {
@@ -42,6 +48,7 @@ public final class Segment {
         this.durable = Math.min(durable, written);
         this.blockBytes = blockBytes;
         this.storedCrcs = storedCrcs.clone();
+        this.claimed = start + written;
     }
 
     public int index() {
@@ -103,6 +110,40 @@ public final class Segment {
     /** The next byte of the resource this segment needs. */
     public long position() {
         return start + written.get();
+    }
+
+    /**
+     * The next {@code n} bytes are about to be written at {@link #position()}: returns how many of
+     * them lie within the segment (fewer when a split moved its end meanwhile; those beyond it are
+     * another segment's), and holds them against a split until they are written.
+     */
+    synchronized int claim(int n) {
+        long room = end < 0 ? n : Math.max(0, end - position());
+        int mine = (int) Math.min(n, room);
+        claimed = position() + mine;
+        return mine;
+    }
+
+    /** Bytes of a known end that no write has claimed yet: what a split could give away. */
+    synchronized long unclaimed() {
+        return end < 0 ? 0 : Math.max(0, end - Math.max(claimed, position()));
+    }
+
+    /**
+     * Ends this segment halfway through its unclaimed bytes and returns a new segment, numbered
+     * {@code newIndex}, for the second half (its blocks of the same size); null when either half
+     * would be under {@code minBytes} (or the end is unknown). This segment's fetch stops at its
+     * new end; the caller records the split before anything of the new segment is.
+     */
+    synchronized Segment splitOff(int newIndex, long minBytes) {
+        long left = unclaimed();
+        if (end < 0 || left < 2 * Math.max(1, minBytes)) {
+            return null;
+        }
+        long at = end - left / 2;
+        Segment tail = new Segment(newIndex, at, end, 0, 0, blockBytes, new long[0]);
+        end = at;
+        return tail;
     }
 
     public boolean isComplete() {

@@ -3,6 +3,7 @@ package io.bgfetch.transfer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -24,9 +25,12 @@ final class SegmentFetcher {
     private final RateLimiter limiter;
     private final Cancellation cancel;
     private final BodySync sync;
+    /** Told how long each ranged request took to be answered, in nanoseconds. */
+    private final LongConsumer answered;
 
     SegmentFetcher(HttpTransport http, TransferSettings settings, DownloadRequest request, ResponseHead head,
-                   BodyFile body, TransferListener listener, RateLimiter limiter, Cancellation cancel, BodySync sync) {
+                   BodyFile body, TransferListener listener, RateLimiter limiter, Cancellation cancel, BodySync sync,
+                   LongConsumer answered) {
         this.http = http;
         this.settings = settings;
         this.request = request;
@@ -36,6 +40,7 @@ final class SegmentFetcher {
         this.limiter = limiter;
         this.cancel = cancel;
         this.sync = sync;
+        this.answered = answered;
     }
 
     /** Continues {@code segment} where it stands with a ranged request proven by If-Range. */
@@ -45,11 +50,16 @@ final class SegmentFetcher {
             throw new TransferFailure.RestartBody("no ETag or Last-Modified to prove the stored bytes current");
         }
         long from = segment.position();
-        String range = "bytes=" + from + "-" + (segment.end() >= 0 ? String.valueOf(segment.end() - 1) : "");
+        // The end as asked: a split may move the segment's end before the answer comes, and
+        // the answer is checked against the question (the stream stops at the new end).
+        long end = segment.end();
+        String range = "bytes=" + from + "-" + (end >= 0 ? String.valueOf(end - 1) : "");
+        long asked = System.nanoTime();
         OpenExchange exchange = http.open(request, range, validator, null, cancel);
+        answered.accept(System.nanoTime() - asked);
         try {
             try {
-                checkRangeAnswer(exchange.response(), from, segment.end());
+                checkRangeAnswer(exchange.response(), from, end);
             } catch (TransferFailure notAppendable) {
                 exchange.cancel();
                 throw notAppendable;
@@ -198,8 +208,13 @@ final class SegmentFetcher {
         }
     }
 
-    /** Writes {@code n} buffered bytes at the segment's position, then records the blocks they fill. */
+    /**
+     * Writes {@code n} buffered bytes at the segment's position, then records the blocks they fill.
+     * Bytes beyond the segment's end are dropped: a split gave them to another segment after they
+     * were read.
+     */
     private void flush(byte[] array, int n, Segment segment, BlockChecksum sums) throws TransferFailure.Permanent {
+        n = segment.claim(n);
         if (n == 0) {
             return;
         }

@@ -65,6 +65,16 @@ public interface TransferListener {
     void durable(int[] segments, long[] bytes, boolean force) throws TransferFailure.Permanent;
 
     /**
+     * A connection took over part of a segment: {@code from} now ends at {@code added.start()},
+     * and {@code added} (a new index, nothing written) covers the rest up to where {@code from}
+     * ended. Record both in one commit, before any progress of {@code added} is recorded; it
+     * need not be forced: a power cut that loses it loses the progress recorded after it too,
+     * and {@code from} as it was stored covers the whole range again. Called from the
+     * connection's thread, one split at a time per body.
+     */
+    void split(Segment from, Segment added) throws TransferFailure.Permanent;
+
+    /**
      * At resume, the segment turned out to hold only its first {@code bytes} (the file is shorter,
      * or blocks past the durable mark did not match their checksums): it goes on from there.
      * Called before the segment itself is cut back, so {@code segment.written()} is what it claimed.

@@ -180,6 +180,21 @@ class FetchStoreTest {
     }
 
     @Test
+    void aSplitIsStoredAsTwoSegmentsCoveringTheOldRange() throws Exception {
+        long key = store.register(fetch("split", false, "https://h/a"))[0];
+        store.replaceSegments(key, 0, List.of(new SegmentRow(0, 0, 1000, 0), new SegmentRow(1, 1000, 2000, 0)));
+        store.checkpoint(key, 0, 1, 100, 2000);
+
+        store.splitSegment(key, 0, 1, 1600, new SegmentRow(2, 1600, 2000, 0, 0, 64));
+        store.progress(key, 0, 2, 50, 2000, 64, 0, 7);
+
+        assertEquals(List.of(new SegmentRow(0, 0, 1000, 0), new SegmentRow(1, 1000, 1600, 100),
+                new SegmentRow(2, 1600, 2000, 50, 0, 64)), store.segments(key, 0),
+                "the split segment ends where the new one starts; the new one's progress is kept");
+        assertEquals(1, store.blocks(key, 0).stream().filter(b -> b.seg() == 2).count(), "with its block's checksum");
+    }
+
+    @Test
     void sixtyFourBitOffsetsSurvive() throws Exception {
         long key = store.register(fetch("big", false, "https://h/a"))[0];
         long five = 5L << 30;

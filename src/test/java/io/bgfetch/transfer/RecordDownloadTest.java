@@ -147,7 +147,8 @@ class RecordDownloadTest {
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(List.of(3), l.planSizes);
         List<Seen> ranged = server.log.stream().filter(s -> s.range != null).toList();
-        assertEquals(2, ranged.size(), "the first segment continues the plain response; the others use ranges");
+        assertEquals(2 + l.splits.size(), ranged.size(),
+                "the first segment continues the plain response; the others (and any split off) use ranges");
         for (Seen s : ranged) {
             assertEquals(ETAG, s.ifRange);
         }
@@ -283,8 +284,12 @@ class RecordDownloadTest {
         assertEquals(List.of(List.of(1, MIB / 2), List.of(2, 0)), l.cutBacks,
                 "segments 1 and 2 cut back to what the file holds; segment 0 is whole");
         List<String> ranges = server.log.stream().map(s -> s.range).sorted().toList();
-        assertEquals(List.of("bytes=" + (MIB + MIB / 2) + "-" + (2 * MIB - 1), "bytes=" + 2 * MIB + "-" + (3 * MIB - 1)),
-                ranges, "the complete segment is not fetched again");
+        assertEquals(2 + l.splits.size(), ranges.size(), "one request a segment, and one a split: " + ranges);
+        assertTrue(ranges.contains("bytes=" + (MIB + MIB / 2) + "-" + (2 * MIB - 1)), ranges.toString());
+        for (String r : ranges) {
+            long from = Long.parseLong(r.substring(6, r.indexOf('-')));
+            assertTrue(from >= MIB + MIB / 2, "the complete segment and the bytes held are not fetched again: " + r);
+        }
     }
 
     @Test
@@ -720,6 +725,14 @@ class RecordDownloadTest {
         volatile boolean noValidatorsOn206;
         /** How many plain requests are answered with a 206 of the first 100 bytes. */
         final AtomicInteger partialWithoutRange = new AtomicInteger();
+        /**
+         * A ranged request from this offset (-1: none) is a slow connection: it sends
+         * {@link #HELD_BYTES}, then holds the rest until {@link #release} opens, which a request
+         * for bytes beyond that offset does (a connection taking part of its range over).
+         */
+        volatile long holdFrom = -1;
+        static final int HELD_BYTES = 64 << 10;
+        final CountDownLatch release = new CountDownLatch(1);
 
         TinyServer() throws IOException {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -775,6 +788,13 @@ class RecordDownloadTest {
                         return;
                     }
                     ex.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + body.length);
+                    if (first == holdFrom) {
+                        sendHeld(ex, body, (int) first, (int) (last - first + 1));
+                        return;
+                    }
+                    if (holdFrom >= 0 && first > holdFrom) {
+                        release.countDown();
+                    }
                     send(ex, 206, body, (int) first, (int) (last - first + 1));
                     return;
                 }
@@ -792,6 +812,24 @@ class RecordDownloadTest {
             ex.sendResponseHeaders(status, chunked ? 0 : len);
             OutputStream out = ex.getResponseBody();
             for (int at = off; at < off + len; at += 16 << 10) {
+                out.write(body, at, Math.min(16 << 10, off + len - at));
+            }
+        }
+
+        /** The held connection: its first bytes, then the rest once {@link #release} opens. */
+        private void sendHeld(HttpExchange ex, byte[] body, int off, int len) throws IOException {
+            ex.sendResponseHeaders(206, len);
+            OutputStream out = ex.getResponseBody();
+            out.write(body, off, HELD_BYTES);
+            out.flush();
+            try {
+                // bounded: a client that never takes the range over fails the test, not hangs it
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            for (int at = off + HELD_BYTES; at < off + len; at += 16 << 10) {
                 out.write(body, at, Math.min(16 << 10, off + len - at));
             }
         }
@@ -815,6 +853,12 @@ class RecordDownloadTest {
         final List<List<Integer>> durables = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** [segment index, bytes kept] of each repair at resume. */
         final List<List<Integer>> cutBacks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** [segment split, new segment, its start, its end] of each split. */
+        final List<List<Integer>> splits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The segments the listener was told of (planned, stored or split off)... */
+        final java.util.Set<Integer> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** ...and those whose progress came before that: a store would have no row for it. */
+        final List<Integer> unknownProgress = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger integrityMismatches = new AtomicInteger();
         final AtomicInteger waits = new AtomicInteger();
@@ -851,6 +895,7 @@ class RecordDownloadTest {
         public void planned(List<Segment> plan) {
             firstBody = false; // from now on the store describes a body
             planSizes.add(plan.size());
+            plan.forEach(s -> known.add(s.index()));
             if (events != null) {
                 events.add("planned");
             }
@@ -875,6 +920,9 @@ class RecordDownloadTest {
 
         @Override
         public void progress(Segment segment, long written, int blk, int crc) {
+            if (!known.contains(segment.index())) {
+                unknownProgress.add(segment.index());
+            }
             progress.add(List.of(segment.index(), (int) written));
         }
 
@@ -883,6 +931,12 @@ class RecordDownloadTest {
             for (int i = 0; i < segments.length; i++) {
                 durables.add(List.of(segments[i], (int) bytes[i]));
             }
+        }
+
+        @Override
+        public void split(Segment from, Segment added) {
+            splits.add(List.of(from.index(), added.index(), (int) added.start(), (int) added.end()));
+            known.add(added.index());
         }
 
         @Override
