@@ -488,12 +488,16 @@ public final class FetchStore implements AutoCloseable {
         writes.add(new GroupCommit.Write("DELETE FROM segments WHERE fetch_key = ? AND record_idx = ?",
                 new Object[] {key, idx}));
         for (SegmentRow s : segments) {
-            writes.add(new GroupCommit.Write("""
-                    INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    new Object[] {key, idx, s.seg(), s.start(), s.end(), s.done(), s.durable(), s.block()}));
+            writes.add(segmentInsert(key, idx, s));
         }
         return writes;
+    }
+
+    private static GroupCommit.Write segmentInsert(long key, int idx, SegmentRow s) {
+        return new GroupCommit.Write("""
+                INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                new Object[] {key, idx, s.seg(), s.start(), s.end(), s.done(), s.durable(), s.block()});
     }
 
     /**
@@ -536,10 +540,7 @@ public final class FetchStore implements AutoCloseable {
         together.writeAll(List.of(
                 new GroupCommit.Write("UPDATE segments SET end = ? WHERE fetch_key = ? AND record_idx = ? AND seg = ?",
                         new Object[] {at, key, idx, seg}),
-                new GroupCommit.Write("""
-                        INSERT INTO segments (fetch_key, record_idx, seg, start, end, done, durable, block)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", new Object[] {key, idx, added.seg(), added.start(),
-                        added.end(), added.done(), added.durable(), added.block()})));
+                segmentInsert(key, idx, added)));
     }
 
     /**
