@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers each request with the {@link Request.Handler} method made for its type, and turns
@@ -131,17 +132,24 @@ final class RequestHandler implements Request.Handler {
         long interval = Math.max(100, w.intervalMillis());
         List<String> ids = w.ids() == null || w.ids().isEmpty()
                 ? fetches.status(List.of()).stream().map(Registration::id).toList() : w.ids();
-        while (true) {
-            long seen = ctx.changes().version();
-            List<Registration> regs = fetches.status(ids);
-            if (regs.stream().allMatch(Registration::isDone) || partial.clientGone()) {
-                return regs;
-            }
+        long seen = ctx.changes().version();
+        List<Registration> regs = fetches.status(ids);
+        while (!regs.stream().allMatch(Registration::isDone) && !partial.clientGone()) {
             partial.send(regs);
-            // At most a few snapshots a second: a fetch of many small files changes all the time.
-            pause(WATCH_GAP_MILLIS);
-            await(seen, interval - WATCH_GAP_MILLIS);
+            long sentAt = System.nanoTime();
+            await(seen, interval);
+            seen = ctx.changes().version();
+            regs = fetches.status(ids);
+            // At most a few snapshots a second (a fetch of many small files changes all the time),
+            // but the one that says every fetch is done goes out at once: `fetch --wait` ends then.
+            long early = WATCH_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
+            if (early > 0 && !regs.stream().allMatch(Registration::isDone)) {
+                pause(early);
+                seen = ctx.changes().version();
+                regs = fetches.status(ids);
+            }
         }
+        return regs;
     }
 
     private static void pause(long millis) throws IOException {
