@@ -27,6 +27,8 @@ public final class DaemonJvm {
      * starting heap, and small thread stacks and code cache. A full collection gives back the
      * heap it does not keep all at once, not in steps: the daemon runs one, keeping only 10%
      * free, when it falls idle (daemon.IdleTrim), so a heap grown by a busy spell shrinks again.
+     * No perf data: no {@code hsperfdata} file in /tmp, no sampler waking 20 times a second
+     * ({@code jcmd PID} still works; {@code jps} and {@code jstat} do not see the daemon).
      */
     static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx512m", "-Xss512k",
             "-XX:-ShrinkHeapInSteps", "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError",
