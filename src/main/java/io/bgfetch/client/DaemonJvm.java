@@ -27,9 +27,21 @@ public final class DaemonJvm {
      * starting heap, and small thread stacks and code cache. A full collection gives back the
      * heap it does not keep all at once, not in steps: the daemon runs one, keeping only 10%
      * free, when it falls idle (daemon.IdleTrim), so a heap grown by a busy spell shrinks again.
+     * No perf data: no {@code hsperfdata} file in /tmp, no sampler waking 20 times a second
+     * ({@code jcmd PID} still works; {@code jps} and {@code jstat} do not see the daemon).
      */
     static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx512m", "-Xss512k",
-            "-XX:-ShrinkHeapInSteps", "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError");
+            "-XX:-ShrinkHeapInSteps", "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:-UsePerfData");
+
+    /**
+     * The JDK's own locale data (COMPAT) rather than CLDR's, where it is not deprecated (before
+     * JDK 21). sqlite-jdbc builds a date format as it opens the database, and CLDR then parses
+     * its whole table of locales (a thousand {@code Locale} objects, kept, and the JIT compiling
+     * the parser): 2 MiB of an idle daemon's RSS. The daemon formats nothing by locale (its
+     * text uses {@code Locale.ROOT}, its HTTP dates fixed English names), so it prints the same.
+     */
+    static final List<String> LOCALE_DATA = List.of("-Djava.locale.providers=COMPAT");
 
     /**
      * Memory that threads gave back to the C library (the JDK's cached I/O buffers, the JIT's
@@ -57,20 +69,37 @@ public final class DaemonJvm {
         return env;
     }
 
-    /** The daemon's JVM options, with its class-data archive when the launcher named one that exists. */
-    static List<String> options() {
+    /**
+     * The daemon's JVM options: with its class-data archive when the launcher named one that
+     * exists (and {@code withArchive}), and SQLite's extracted library when it named one.
+     */
+    static List<String> options(boolean withArchive) {
         List<String> options = new ArrayList<>(baseOptions());
-        options.addAll(archiveOptions(System.getProperty(ARCHIVE_PROPERTY)));
+        if (withArchive) {
+            options.addAll(archiveOptions(System.getProperty(ARCHIVE_PROPERTY)));
+        }
+        options.addAll(SqliteLibrary.options(System.getProperty(SqliteLibrary.PROPERTY)));
         return options;
     }
 
-    /** {@link #OPTIONS}, and the native heap's trimming when this java (the daemon's too) has it. */
+    /**
+     * {@link #OPTIONS}, and what this java (the daemon's too) has: the native heap's trimming,
+     * and {@link #LOCALE_DATA} while it is not deprecated.
+     */
     static List<String> baseOptions() {
         List<String> options = new ArrayList<>(OPTIONS);
         if (trimsNativeHeap(Runtime.version())) {
             options.addAll(TRIM_NATIVE_HEAP);
         }
+        if (hasCompatLocaleData(Runtime.version())) {
+            options.addAll(LOCALE_DATA);
+        }
         return options;
+    }
+
+    /** Whether COMPAT locale data is there to use without a warning: JDK 21 warns that it goes away, JDK 23 has none. */
+    static boolean hasCompatLocaleData(Runtime.Version v) {
+        return v.feature() < 21;
     }
 
     /** Whether {@code -XX:TrimNativeHeapInterval} exists: an unknown option would stop the JVM from starting. */
@@ -84,14 +113,13 @@ public final class DaemonJvm {
     }
 
     /**
-     * The whole command that runs a daemon: its java, {@link #options()} unless {@code withArchive}
-     * is false, then {@code extra}, then this JVM's class path (absolute: the daemon runs
-     * elsewhere) and {@link #MAIN}.
+     * The whole command that runs a daemon: its java, {@link #options}, then {@code extra}, then
+     * this JVM's class path (absolute: the daemon runs elsewhere) and {@link #MAIN}.
      */
     static List<String> command(boolean withArchive, List<String> extra) {
         List<String> command = new ArrayList<>();
         command.add(java());
-        command.addAll(withArchive ? options() : baseOptions());
+        command.addAll(options(withArchive));
         command.addAll(extra);
         command.add("-cp");
         command.add(absoluteClassPath());
@@ -134,7 +162,7 @@ public final class DaemonJvm {
      */
     public static void main(String[] args) {
         environment(System.getenv()).forEach((name, value) -> System.out.println(name + "=" + value));
-        for (String option : options()) {
+        for (String option : options(true)) {
             System.out.println(option);
         }
     }

@@ -9,7 +9,6 @@ import io.bgfetch.protocol.RequestSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,7 +74,8 @@ public final class FetchStore implements AutoCloseable {
         // Create the file 0600 first: SQLite gives its -wal and -shm files the database's mode.
         PrivateFiles.file(file);
         try {
-            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // sqlite-jdbc's driver directly: DriverManager would first scan every jar for JDBC drivers.
+            Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new java.util.Properties());
             try (Statement st = db.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
                 st.execute("PRAGMA synchronous=NORMAL");

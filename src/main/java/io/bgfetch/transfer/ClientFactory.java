@@ -64,9 +64,7 @@ final class ClientFactory {
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(stall)
                         .build());
-        if (tls != null) {
-            connections.setTlsSocketStrategy(tls);
-        }
+        connections.setTlsSocketStrategy(tls);
         HttpClientBuilder builder = HttpClients.custom()
                 .setConnectionManager(connections.build())
                 .setDefaultRequestConfig(RequestConfig.custom()

@@ -35,31 +35,34 @@ final class TlsTrust {
     }
 
     /**
-     * The TLS strategy for a fetch's options, or null for HttpClient's default (system trust).
+     * The TLS strategy for a fetch's options, set up by its first {@code https} connection
+     * ({@link DeferredTls}). A {@code --cacert} file is read now: one that cannot be used fails
+     * the fetch at once, whatever its URLs.
      *
      * @throws IllegalArgumentException with a message in words when the CA file cannot be used
      */
     static TlsSocketStrategy strategy(NetworkOptions network) {
-        try {
-            if (network.insecure()) {
+        if (network.insecure()) {
+            return new DeferredTls(() -> {
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {new TrustAll()}, null);
                 return new DefaultClientTlsStrategy(context, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE);
-            }
-            if (network.caCertFile() != null) {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, trustManagers(Path.of(network.caCertFile())), null);
-                return new DefaultClientTlsStrategy(context);
-            }
-            return null;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+            });
         }
+        if (network.caCertFile() != null) {
+            Path file = Path.of(network.caCertFile());
+            pemText(file); // parsed when first needed, which a system-wide bundle (SSL_CERT_FILE) is not for http
+            return new DeferredTls(() -> {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trustManagers(readPem(file)), null);
+                return new DefaultClientTlsStrategy(context);
+            });
+        }
+        return new DeferredTls(DefaultClientTlsStrategy::createDefault);
     }
 
-    /** Trust managers over the default CAs and the PEM file's certificates together. */
-    private static TrustManager[] trustManagers(Path pemFile) throws GeneralSecurityException {
-        List<X509Certificate> extra = readPem(pemFile);
+    /** Trust managers over the default CAs and {@code extra} together. */
+    private static TrustManager[] trustManagers(List<X509Certificate> extra) throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             store.load(null, null);
@@ -89,17 +92,34 @@ final class TlsTrust {
         throw new GeneralSecurityException("the JDK has no X.509 trust manager");
     }
 
-    /** Every {@code BEGIN CERTIFICATE} block of a PEM file; text around the blocks is ignored. */
-    static List<X509Certificate> readPem(Path file) {
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
+    private static final String END = "-----END CERTIFICATE-----";
+
+    /**
+     * A PEM file's text, if it can be read and holds a certificate block at least.
+     *
+     * @throws IllegalArgumentException in words when it cannot be read or holds no block
+     */
+    static String pemText(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the CA certificates in " + file + ": " + Failures.describe(e), e);
         }
+        int at = text.indexOf(BEGIN);
+        if (at < 0 || text.indexOf(END, at) < 0) {
+            throw new IllegalArgumentException("no PEM certificate in " + file);
+        }
+        return text;
+    }
+
+    /** Every {@code BEGIN CERTIFICATE} block of a PEM file; text around the blocks is ignored. */
+    static List<X509Certificate> readPem(Path file) {
+        String text = pemText(file);
         List<X509Certificate> certs = new ArrayList<>();
-        String begin = "-----BEGIN CERTIFICATE-----";
-        String end = "-----END CERTIFICATE-----";
+        String begin = BEGIN;
+        String end = END;
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             int at = text.indexOf(begin);

@@ -23,9 +23,19 @@ class DaemonJvmTest {
     }
 
     @Test
+    void compatLocaleDataOnlyWhereItIsNotDeprecated() {
+        assertTrue(DaemonJvm.hasCompatLocaleData(Runtime.Version.parse("17.0.15+6")));
+        assertTrue(DaemonJvm.hasCompatLocaleData(Runtime.Version.parse("20.0.2")));
+        assertFalse(DaemonJvm.hasCompatLocaleData(Runtime.Version.parse("21")));
+        assertFalse(DaemonJvm.hasCompatLocaleData(Runtime.Version.parse("25")));
+    }
+
+    @Test
     void theBaseOptionsFollowThisJava() {
         assertEquals(DaemonJvm.trimsNativeHeap(Runtime.version()),
                 DaemonJvm.baseOptions().contains("-XX:TrimNativeHeapInterval=5000"));
+        assertEquals(DaemonJvm.hasCompatLocaleData(Runtime.version()),
+                DaemonJvm.baseOptions().containsAll(DaemonJvm.LOCALE_DATA));
         assertTrue(DaemonJvm.baseOptions().containsAll(DaemonJvm.OPTIONS));
     }
 

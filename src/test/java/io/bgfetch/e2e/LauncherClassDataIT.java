@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The launcher's class data (scripts/bgfetch): recorded on first use beside the jar by a
  * training run that leaves no process behind, used by clients and daemons alike (a spawned
- * daemon and {@code daemon run} get the same JVM options), and never the reason a command
- * fails: damaged class data is ignored quietly, and a recording that fails is not retried
- * until the jar changes. Each test runs a copy of the launcher, jar and libraries (as the
- * bench does), in a directory with a space in its name.
+ * daemon and {@code daemon run} get the same JVM options, and load SQLite's library extracted
+ * beside it), and never the reason a command fails: damaged class data (or library) is ignored
+ * quietly, and a recording that fails is not retried until the jar changes. Each test runs a
+ * copy of the launcher, jar and libraries (as the bench does), in a directory with a space in
+ * its name.
  */
 class LauncherClassDataIT extends EndToEndTest {
 
@@ -48,6 +49,15 @@ class LauncherClassDataIT extends EndToEndTest {
         List<String> spawned = daemonCommandLine();
         assertTrue(spawned.contains("io.bgfetch.daemon.Daemon"), spawned.toString());
         assertTrue(spawned.stream().anyMatch(a -> a.endsWith("=" + daemonData)), "uses " + daemonData + ": " + spawned);
+        // SQLite's library, extracted once beside the class data, is what the daemon loads.
+        Path sqlite;
+        try (Stream<Path> dirs = Files.list(target)) {
+            sqlite = dirs.filter(d -> d.getFileName().toString().startsWith("bgfetch-daemon-sqlite-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no SQLite library beside the class data")).resolve("libsqlitejdbc.so");
+        }
+        assertTrue(Files.isRegularFile(sqlite), "no " + sqlite);
+        String maps = Files.readString(Path.of("/proc", Long.toString(bg.daemonPid()), "maps"));
+        assertTrue(maps.contains(sqlite.toString()), "the daemon maps " + sqlite);
         assertEquals(0, run(launcher, "daemon", "stop").exit());
 
         Process foreground = bg.startCommand(List.of(launcher.toString(), "daemon", "run"));
@@ -68,7 +78,12 @@ class LauncherClassDataIT extends EndToEndTest {
         assertEquals(0, run(launcher, "--version").exit());
         List<Path> data;
         try (Stream<Path> files = Files.list(target)) {
-            data = files.filter(f -> f.getFileName().toString().matches("bgfetch-(client|daemon)-.*\\.(jsa|aot)")).toList();
+            data = new ArrayList<>(files.filter(f -> f.getFileName().toString().matches("bgfetch-(client|daemon)-.*\\.(jsa|aot)")).toList());
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            for (Path dir : files.filter(f -> f.getFileName().toString().startsWith("bgfetch-daemon-sqlite-")).toList()) {
+                data.add(dir.resolve("libsqlitejdbc.so"));
+            }
         }
         for (Path f : data) {
             f.toFile().setWritable(true);

@@ -133,6 +133,17 @@ class TrustTest {
     }
 
     @Test
+    void aCaCertFileWhoseCertificateIsDamagedFailsAtOnceInWords() throws Exception {
+        // a block is there, so it is parsed only when the first https connection needs it
+        Path damaged = Files.writeString(tmp.resolve("damaged.pem"),
+                "-----BEGIN CERTIFICATE-----\nbm90IERFUg==\n-----END CERTIFICATE-----\n");
+        Outcome.Failed failed = failedAtOnce(download(server.url("127.0.0.1", "/file"),
+                new NetworkOptions(null, null, null, damaged.toString(), false)), listener);
+
+        assertTrue(failed.message().contains("the CA certificates in " + damaged + " cannot be read"), failed.message());
+    }
+
+    @Test
     void aPemBundleWithCommentsAndSeveralCertificatesIsRead() throws Exception {
         SelfSignedCertificate other = SelfSignedCertificate.generate(tmp.resolve("other"), "dns:other.test");
         Path bundle = tmp.resolve("bundle.pem");
