@@ -57,10 +57,7 @@ class CrashResumeIT extends EndToEndTest {
         Result st = bg.run("status", "crash", "--json"); // any command brings the daemon back
         assertEquals(0, st.exit(), st::describe);
         assertNotEquals("done", st.json().get("state"), "cannot be done yet");
-        Poll.until(Duration.ofSeconds(15), () -> {
-            long pid = bg.daemonPid();
-            return pid > 0 && pid != oldPid;
-        }, "a new daemon to write its PID");
+        bg.awaitNewDaemon(oldPid);
 
         Map<String, Object> s = bg.awaitDone("crash", Duration.ofSeconds(120));
         assertEquals("success", s.get("result"), s::toString);
@@ -110,10 +107,7 @@ class CrashResumeIT extends EndToEndTest {
 
         Result st = bg.run("status", "half", "--json");
         assertEquals(0, st.exit(), st::describe);
-        Poll.until(Duration.ofSeconds(15), () -> {
-            long pid = bg.daemonPid();
-            return pid > 0 && pid != oldPid;
-        }, "a new daemon to write its PID");
+        bg.awaitNewDaemon(oldPid);
         Map<String, Object> s = bg.awaitDone("half", Duration.ofSeconds(120));
         assertEquals("success", s.get("result"), s::toString);
 

@@ -63,10 +63,7 @@ class WorkStealingIT extends EndToEndTest {
 
         Result st = bg.run("status", "ws", "--json"); // brings a new daemon, which resumes
         assertEquals(0, st.exit(), st::describe);
-        Poll.until(Duration.ofSeconds(15), () -> {
-            long pid = bg.daemonPid();
-            return pid > 0 && pid != oldPid;
-        }, "a new daemon to write its PID");
+        bg.awaitNewDaemon(oldPid);
         Map<String, Object> s = bg.awaitDone("ws", Duration.ofSeconds(120));
         assertEquals("success", s.get("result"), s::toString);
 

@@ -231,6 +231,14 @@ public final class Bgfetch implements AutoCloseable {
         Poll.until(KILL_WAIT, () -> isGone(pid), "daemon " + pid + " to die after SIGKILL");
     }
 
+    /** Waits until a daemon other than {@code oldPid} has written its PID (one a command brought back). */
+    public void awaitNewDaemon(long oldPid) {
+        Poll.until(Duration.ofSeconds(15), () -> {
+            long pid = daemonPid();
+            return pid > 0 && pid != oldPid;
+        }, "a new daemon to write its PID");
+    }
+
     /** {@code status ID --json}, parsed; fails the test on a non-zero exit. */
     public Map<String, Object> status(String id) {
         Result r = run("status", id, "--json");
