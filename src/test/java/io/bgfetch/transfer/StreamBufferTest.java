@@ -1,6 +1,7 @@
 package io.bgfetch.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -62,11 +63,35 @@ class StreamBufferTest {
     }
 
     @Test
-    void aStreamThatSlowsDownGivesTheMemoryBack() {
+    void aStreamThatSlowsDownGivesTheMemoryBackAfterTwoSeconds() {
         StreamBuffer b = buffer(-1);
         fills(b, 64, 16 * US);
         assertEquals(MAX, b.array().length);
-        assertEquals(StreamBuffer.START_BYTES, fills(b, 1, 1_000 * MS)); // 256 KiB/s
+        assertEquals(MAX, fills(b, 1, 1_000 * MS), "one slow second is not yet a slow stream"); // 256 KiB/s
+        assertEquals(StreamBuffer.START_BYTES, fills(b, 1, 1_000 * MS));
+    }
+
+    @Test
+    void aStreamThatSlowsDownShrinksToTheFastestOfItsSlowWindows() {
+        StreamBuffer b = buffer(-1);
+        fills(b, 64, 16 * US);
+        fills(b, 16, 65 * MS); // 4 MB/s for a second: 64 KiB would do
+        assertEquals(MAX, b.array().length);
+        fills(b, 1, 1_000 * MS); // then 256 KiB/s
+        assertEquals(64 << 10, b.array().length);
+    }
+
+    @Test
+    void aPacedServersBurstsKeepOneBuffer() {
+        // nginx's limit_rate 20m: 2 MiB at wire speed, then 100 ms of nothing, over and over.
+        StreamBuffer b = buffer(-1);
+        fills(b, 64, 16 * US);
+        byte[] first = b.array();
+        for (int burst = 0; burst < 50; burst++) {
+            fills(b, 7, 250 * US);
+            fills(b, 1, 98 * MS);
+            assertTrue(first == b.array(), "a new array after burst " + burst);
+        }
     }
 
     @Test
