@@ -159,7 +159,7 @@ final class SegmentFetcher {
                     }
                     break;
                 }
-                int n = in.read(array, filled, (int) Math.min(array.length - filled, room));
+                int n = in.read(array, filled, (int) Math.min(buffer.size() - filled, room));
                 if (n == -1) {
                     endOfBody = true;
                     exchange.bodyRead();
@@ -169,7 +169,7 @@ final class SegmentFetcher {
                 fromResponse += n;
                 listener.bytesArrived(n);
                 limiter.acquire(n, cancel);
-                if (filled == array.length) {
+                if (filled == buffer.size()) {
                     flush(array, filled, segment, sums);
                     filled = 0;
                     array = buffer.emptied();
@@ -191,6 +191,7 @@ final class SegmentFetcher {
             closeQuietly(in);
         }
         flush(array, filled, segment, sums);
+        buffer.release(); // for this thread's next stream (a stream that failed leaves it to the collector)
         if (segment.end() < 0) {
             finishUnknownLength(segment);
         } else if (segment.position() < segment.end()) {

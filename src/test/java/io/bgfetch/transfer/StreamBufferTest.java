@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The read buffer's size follows its stream's speed, on a clock the test moves. */
@@ -13,6 +14,11 @@ class StreamBufferTest {
     private static final long MS = 1_000_000L;
 
     private final AtomicLong now = new AtomicLong(1_000 * MS);
+
+    @BeforeEach
+    void noSpareFromAnotherTest() {
+        buffer(1).release(); // the thread's spare is now a 1-byte array, too small for any test's stream
+    }
 
     private StreamBuffer buffer(long bodyBytes) {
         return new StreamBuffer(MAX, bodyBytes, now::get);
@@ -24,20 +30,20 @@ class StreamBufferTest {
             now.addAndGet(nanos);
             b.emptied();
         }
-        return b.array().length;
+        return b.size();
     }
 
     @Test
     void aStreamOfUnknownSpeedStartsSmall() {
-        assertEquals(StreamBuffer.START_BYTES, buffer(-1).array().length);
-        assertEquals(StreamBuffer.START_BYTES, buffer(1L << 30).array().length);
+        assertEquals(StreamBuffer.START_BYTES, buffer(-1).size());
+        assertEquals(StreamBuffer.START_BYTES, buffer(1L << 30).size());
     }
 
     @Test
     void aSmallBodyGetsOneBufferOfItsSize() {
-        assertEquals(100 << 10, buffer(100 << 10).array().length);
-        assertEquals(MAX, buffer(MAX).array().length);
-        assertEquals(1, buffer(0).array().length);
+        assertEquals(100 << 10, buffer(100 << 10).size());
+        assertEquals(MAX, buffer(MAX).size());
+        assertEquals(1, buffer(0).size());
     }
 
     @Test
@@ -66,7 +72,7 @@ class StreamBufferTest {
     void aStreamThatSlowsDownGivesTheMemoryBackAfterTwoSeconds() {
         StreamBuffer b = buffer(-1);
         fills(b, 64, 16 * US);
-        assertEquals(MAX, b.array().length);
+        assertEquals(MAX, b.size());
         assertEquals(MAX, fills(b, 1, 1_000 * MS), "one slow second is not yet a slow stream"); // 256 KiB/s
         assertEquals(StreamBuffer.START_BYTES, fills(b, 1, 1_000 * MS));
     }
@@ -76,9 +82,9 @@ class StreamBufferTest {
         StreamBuffer b = buffer(-1);
         fills(b, 64, 16 * US);
         fills(b, 16, 65 * MS); // 4 MB/s for a second: 64 KiB would do
-        assertEquals(MAX, b.array().length);
+        assertEquals(MAX, b.size());
         fills(b, 1, 1_000 * MS); // then 256 KiB/s
-        assertEquals(64 << 10, b.array().length);
+        assertEquals(64 << 10, b.size());
     }
 
     @Test
@@ -95,7 +101,40 @@ class StreamBufferTest {
     }
 
     @Test
+    void aThreadsNextStreamReadsIntoTheArrayItsLastOneReleased() {
+        StreamBuffer first = buffer(100 << 10);
+        first.release();
+        StreamBuffer next = buffer(100 << 10);
+        assertTrue(first.array() == next.array());
+        StreamBuffer third = buffer(100 << 10);
+        assertTrue(third.array() != next.array(), "one stream at a time takes the spare");
+    }
+
+    @Test
+    void aSpareTooSmallOrMoreThanTwiceTooLargeIsLeft() {
+        StreamBuffer large = buffer(MAX);
+        large.release();
+        assertTrue(buffer(100 << 10).array() != large.array(), "256 KiB for a 100 KiB body");
+        StreamBuffer fits = buffer(200 << 10);
+        assertTrue(fits.array() == large.array());
+        assertEquals(200 << 10, fits.size(), "it still reads 200 KiB at a time");
+        fits.release();
+        assertTrue(buffer(MAX).array() == large.array());
+        buffer(64 << 10).release();
+        assertEquals(MAX, buffer(MAX).array().length);
+    }
+
+    @Test
+    void aGrownStreamReadsMoreOfALargerSpare() {
+        StreamBuffer large = buffer(MAX);
+        large.release();
+        StreamBuffer b = new StreamBuffer(MAX, MAX - 1, now::get); // a body just under the largest size
+        assertTrue(b.array() == large.array());
+        assertEquals(MAX - 1, b.size());
+    }
+
+    @Test
     void aSmallLargestSizeBoundsTheStart() {
-        assertEquals(8 << 10, new StreamBuffer(8 << 10, -1, now::get).array().length);
+        assertEquals(8 << 10, new StreamBuffer(8 << 10, -1, now::get).size());
     }
 }
