@@ -75,7 +75,11 @@ public final class FetchStore implements AutoCloseable {
         PrivateFiles.file(file);
         try {
             // sqlite-jdbc's driver directly: DriverManager would first scan every jar for JDBC drivers.
-            Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new java.util.Properties());
+            // Without generated keys: the driver would otherwise match a regular expression against
+            // every INSERT, UPDATE and DELETE it runs (a few per downloaded file) to find a table name.
+            java.util.Properties config = new java.util.Properties();
+            config.setProperty(org.sqlite.SQLiteConfig.Pragma.JDBC_GET_GENERATED_KEYS.pragmaName, "false");
+            Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, config);
             try (Statement st = db.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
                 st.execute("PRAGMA synchronous=NORMAL");
@@ -144,14 +148,13 @@ public final class FetchStore implements AutoCloseable {
             long key;
             try (PreparedStatement ps = db.prepareStatement("""
                     INSERT INTO fetches (id, state, upload_total, options, created_at)
-                    VALUES (?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                    VALUES (?, ?, ?, ?, ?) RETURNING key""")) {
                 ps.setString(1, f.id());
                 ps.setString(2, FetchState.QUEUED.wire());
                 ps.setLong(3, f.uploadTotal());
                 ps.setString(4, StoredJson.write(f.options()));
                 ps.setString(5, Instant.now().toString());
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
+                try (ResultSet keys = ps.executeQuery()) {
                     keys.next();
                     key = keys.getLong(1);
                 }
