@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -29,11 +28,12 @@ import java.util.concurrent.TimeUnit;
  * lost) before anything trusts them. A clean stop waits for the late syncs ({@link #awaitLate}).
  */
 final class BodySync {
-    private static final ExecutorService SYNCERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "bgfetch-fsync");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * The cadence syncs of all bodies, four at a time, oldest first (a body has at most one
+     * queued or running). A pool that grew with the syncs due at once gave 100 transfers started
+     * together 61 extra threads five seconds later, kept for a minute.
+     */
+    private static final ThreadPoolExecutor SYNCERS = cadenceSyncer();
     /**
      * Syncs of complete bodies, oldest first, four at a time: overlapping fsyncs keep the disk's
      * queue busy and share its cache flushes (measured here: 0.8 ms a small body with four
@@ -187,6 +187,16 @@ final class BodySync {
             latePending--;
             LATE_LOCK.notifyAll();
         }
+    }
+
+    private static ThreadPoolExecutor cadenceSyncer() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "bgfetch-fsync");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true); // an idle daemon keeps no thread for them
+        return pool;
     }
 
     private static ThreadPoolExecutor lateSyncer() {
