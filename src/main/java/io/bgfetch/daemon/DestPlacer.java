@@ -111,7 +111,10 @@ final class DestPlacer {
         for (RecordRow r : records) {
             Path target = targets.get(r.idx());
             placed.add(new PlacedFile(r.idx(), target.toString(), Files.getLastModifiedTime(target).toMillis()));
-            deleteQuietly(paths.part(f, r.idx())); // what a re-check answered 304 left: an empty part
+            Path part = paths.part(f, r.idx());
+            if (!part.equals(sources.get(r.idx()))) {
+                deleteQuietly(part); // what a re-check answered 304 left: an empty part (a renamed one is gone)
+            }
         }
         // Not forced: the fetch's ending, a FULL commit, follows at once and makes it durable. A
         // power cut in between leaves the placement marked placing, which the next start finishes.
