@@ -5,7 +5,8 @@ client command (`fetch ID ... --wait --dest DIR`, `list`) against that running d
 """
 import json
 
-from processes import BenchError, alive, capture, cpu_seconds, loopback_env, run_timed, stop_pid, wait_gone
+from processes import (BenchError, alive, capture, compiler_cpu_seconds, cpu_seconds, loopback_env, run_timed,
+                       stop_pid, wait_gone)
 
 HELPER_TIMEOUT = 60  # untimed helper calls (status, match, rm): generous, but bounded
 
@@ -44,6 +45,9 @@ class Bgfetch:
 
     def cpu_seconds(self):
         return cpu_seconds(self.pid)
+
+    def compiler_cpu_seconds(self):
+        return compiler_cpu_seconds(self.pid)
 
     def records(self, fetch_id):
         return json.loads(self.call("match", fetch_id, "--json"))

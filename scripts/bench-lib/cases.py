@@ -237,25 +237,41 @@ def wait_in_flight(bg, fetch_id, wanted, seconds):
     return receiving
 
 
-WARM_UP_FETCHES = 4     # untimed small-files fetches before round 1
+WARM_UP_FETCHES = 4     # untimed small-files fetches before round 1: at least this many...
+WARM_UP_MAX = 20        # ...at most this many...
+JIT_SETTLED = 0.10      # ...until the JIT compilers took under this share of the daemon's CPU in one
 
 
 def warm_up(b):
-    """Untimed, before round 1: a few small-files fetches, one fetch of each big file that a case
-    reads, and `list` calls, so that the daemon's JIT has compiled the paths it is timed on (the
-    'warm daemon' of the issue). Measured here: the C2 compiler still took a third of the
-    daemon's CPU during the second fetch of 1000 small files, and its compiles per fetch level
-    off after about four; without a capped fetch first, round 1 of the capped case took 0.3-1.5 s
-    longer than rounds 2 and 3, and the first big run 1-2 s longer."""
+    """Untimed, before round 1: small-files fetches until the daemon's JIT has settled, one fetch
+    of each big file that a case reads, and `list` calls, so that the daemon has compiled the
+    paths it is timed on (the 'warm daemon' of the issue: a daemon runs for days).
+
+    Settled: the JIT compiler threads took under JIT_SETTLED of the daemon's CPU during one
+    warm-up fetch (at least WARM_UP_FETCHES fetches, at most WARM_UP_MAX). Measured here on a new
+    daemon, 1000 x 100 KiB a fetch: the C2 compiler took 0.4-0.6 s of 1.3-1.6 s in fetches 2-6,
+    still 0.2-0.36 s in fetches 7-13, 0.1 s in the 14th. Without a capped fetch first, round 1 of
+    the capped case took 0.3-1.5 s longer than rounds 2 and 3, and the first big run 1-2 s longer."""
     if b.files.expected["small"] or b.files.expected["scale"]:
         urls = ([b.nginx.url(f"small/{name}") for name in sorted(b.files.expected["small"])]
                 or [b.nginx.url(f"scale/s.bin?warm={i}") for i in range(1000)])
         expected = b.files.expected["small"] or {("s.bin" if i == 0 else f"s-{i}.bin"): b.files.expected["scale"]["s.bin"]
                                                  for i in range(1000)}
         url_list = b.write("warm-up-urls.txt", urls)
-        for n in range(WARM_UP_FETCHES):
+        share = None
+        for n in range(1, WARM_UP_MAX + 1):
+            cpu, jit = b.bgfetch.cpu_seconds(), b.bgfetch.compiler_cpu_seconds()
             if not warm_up_fetch(b, f"small-{n}", ["-i", url_list, "-j", str(SMALL_AT_ONCE)], expected):
                 break
+            cpu, jit = b.bgfetch.cpu_seconds() - cpu, b.bgfetch.compiler_cpu_seconds() - jit
+            share = jit / cpu if cpu > 0 else 0.0
+            b.results.set_value("warm_up_fetches", n)
+            b.results.set_value("warm_up_jit_share", share)
+            if n >= WARM_UP_FETCHES and share < JIT_SETTLED:
+                break
+        if share is not None:
+            b.say(f"  warm-up: {b.results.value('warm_up_fetches')} small-files fetches; the JIT took "
+                  f"{100 * share:.0f}% of the daemon's CPU in the last")
     if b.files.sizes.capped:
         warm_up_fetch(b, "capped", [b.nginx.url("capped/capped.bin"), "-c", str(CONNECTIONS)],
                       b.files.expected["capped"])

@@ -137,14 +137,19 @@ def human(n):
 
 # --- rendering -------------------------------------------------------------------------------------
 
-def caption(machine, rounds, quick):
+def caption(machine, rounds, quick, results):
     v = machine["versions"]
     peers = ", ".join(v[p] for p in PEER_ORDER if p in v)
     sizes = " (--quick sizes)" if quick else ""
-    return [f"Medians of {rounds} round(s){sizes} on {machine['cpus']} CPUs ({machine['cpu']}), "
-            f"Linux {machine['kernel']}, {machine['fs']}; loopback nginx ({v['nginx']}).",
-            f"Tools: {v['bgfetch']} on {v['java']}; {peers}.",
-            "Ratios are bgfetch / peer: above 1 means bgfetch took longer. '-': not measured."]
+    lines = [f"Medians of {rounds} round(s){sizes} on {machine['cpus']} CPUs ({machine['cpu']}), "
+             f"Linux {machine['kernel']}, {machine['fs']}; loopback nginx ({v['nginx']}).",
+             f"Tools: {v['bgfetch']} on {v['java']}; {peers}."]
+    fetches = results.value("warm_up_fetches")
+    if fetches is not None:
+        lines.append(f"The daemon was warmed up by {fetches:.0f} untimed small-files fetches, until its JIT took "
+                     f"{100 * results.value('warm_up_jit_share'):.0f}% of its CPU in one.")
+    lines.append("Ratios are bgfetch / peer: above 1 means bgfetch took longer. '-': not measured.")
+    return lines
 
 
 def as_text(header, rows, lines):
