@@ -41,11 +41,11 @@ final class StreamBuffer {
     /** A stream must be slower than its buffer for this long before the buffer shrinks. */
     static final long SHRINK_NANOS = 2_000_000_000L;
 
-    private final int max;
-    private final int min;
     /** Per thread, the array its last stream released, or null. */
     private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
 
+    private final int max;
+    private final int min;
     private final LongSupplier clock;
     /** What the stream reads into: its first {@link #size} bytes. */
     private byte[] array;
