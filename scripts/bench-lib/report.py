@@ -1,7 +1,8 @@
 """The results of a bench run, and the one table that shows them (plain text or Markdown).
 
-A time is the median of a tool's rounds; a tool with any failed run shows FAILED instead (the
-bench then exits 1). A ratio is bgfetch / peer: above 1 means bgfetch took longer.
+A time is the median of a tool's rounds, and the row under it gives the fastest and slowest
+round; a tool with any failed run shows FAILED instead (the bench then exits 1). A ratio is
+bgfetch / peer: above 1 means bgfetch took longer.
 """
 import datetime
 import statistics
@@ -60,8 +61,12 @@ def table(results, sizes):
         "capped": f"capped: {human(sizes.capped)}, {CONNECTIONS} connections of 20 MiB/s (% of cap)",
         "small": f"small: {sizes.small_count} x {human(sizes.small_size)}, {SMALL_AT_ONCE} at once",
     }
-    rows = [download_row(results, case, labels[case], peers, sizes)
-            for case in DOWNLOAD_CASES if results.ran(case, "bgfetch")]
+    rows = []
+    for case in DOWNLOAD_CASES:
+        if results.ran(case, "bgfetch"):
+            rows.append(download_row(results, case, labels[case], peers, sizes))
+            if max(len(results.runs.get((case, t), [])) for t in ["bgfetch", *peers]) > 1:
+                rows.append(spread_row(results, case, peers))
     only_bgfetch = [NONE] * len(peers)
     for label, cell in daemon_rows(results):
         rows.append([label, *only_bgfetch, cell, *only_bgfetch])
@@ -85,6 +90,18 @@ def download_row(results, case, label, peers, sizes):
         theirs = results.median(case, peer)
         ratios.append(f"{mine / theirs:.2f}x" if mine and theirs else NONE)
     return [label, *(cell(p) for p in peers), cell("bgfetch"), *ratios]
+
+
+def spread_row(results, case, peers):
+    """Each tool's fastest and slowest round of a case: how far apart the rounds behind a median
+    were (on a noisy VM the same code has taken 2.2 s and 7.4 s for the big case)."""
+    def cell(tool):
+        runs = results.runs.get((case, tool))
+        if not runs or results.problems.get((case, tool)):
+            return NONE
+        return f"{min(runs):.2f}-{max(runs):.2f} s"
+
+    return [f"{case}: fastest-slowest round", *(cell(p) for p in peers), cell("bgfetch"), *([NONE] * len(peers))]
 
 
 def daemon_rows(results):
