@@ -3,7 +3,6 @@ package io.bgfetch.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,62 +22,11 @@ class BodySyncTest {
     @TempDir
     Path dir;
 
-    /** The file system, except that an fsync waits until the test lets it go. */
-    private static final class HeldSyncs implements BodyDisk {
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger started = new AtomicInteger();
-
-        @Override
-        public Handle open(Path path) throws IOException {
-            Handle real = FILES.open(path);
-            return new Handle() {
-                @Override
-                public int write(ByteBuffer src, long position) throws IOException {
-                    return real.write(src, position);
-                }
-
-                @Override
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return real.read(dst, position);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    started.incrementAndGet();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    real.force();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    real.truncate(size);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return real.size();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-            };
-        }
-
-        @Override
-        public void forceDirectory(Path d) throws IOException {
-            FILES.forceDirectory(d);
-        }
-    }
-
     @Test
     void manyBodiesDueAtOnceShareAFewSyncThreadsAndAllBecomeDurable() throws Exception {
-        HeldSyncs disk = new HeldSyncs();
+        RecordingDisk disk = new RecordingDisk();
+        CountDownLatch release = new CountDownLatch(1);
+        disk.holdForces = release; // every fsync waits until the test lets it go
         TransferSettings settings = TransferSettings.defaults().withDisk(disk).withSync(Duration.ofHours(1), 64 << 10);
         RecordDownloadTest.Recorder listener = new RecordDownloadTest.Recorder();
         List<BodyFile> files = new ArrayList<>();
@@ -97,20 +44,20 @@ class BodySyncTest {
             }
             // Every body's sync is queued or running, and the running ones are held in fsync.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (disk.started.get() < 4 && System.nanoTime() < deadline) {
+            while (disk.forcesBegun.get() < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertEquals(4, disk.started.get(), "four syncs run at once, the others wait their turn");
+            assertEquals(4, disk.forcesBegun.get(), "four syncs run at once, the others wait their turn");
             assertTrue(syncThreads() - threadsBefore <= 4, "at most four fsync threads, not one per body: "
                     + (syncThreads() - threadsBefore));
-            disk.release.countDown();
+            release.countDown();
             for (BodySync sync : syncs) {
                 sync.finish(); // waits for its background sync
             }
             assertEquals(BODIES, listener.durables.size(), "every body was marked durable once");
             assertTrue(listener.durables.stream().allMatch(d -> d.get(1) == 100 << 10));
         } finally {
-            disk.release.countDown();
+            release.countDown();
             files.forEach(BodyFile::close);
         }
     }

@@ -16,6 +16,8 @@ final class RecordingDisk implements BodyDisk {
      */
     volatile java.util.concurrent.CountDownLatch holdForces;
     volatile int freeForces;
+    /** fsyncs begun, held or not (a held one is not in {@link #events} yet). */
+    final java.util.concurrent.atomic.AtomicInteger forcesBegun = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public Handle open(Path path) throws IOException {
@@ -34,6 +36,7 @@ final class RecordingDisk implements BodyDisk {
 
             @Override
             public void force() throws IOException {
+                forcesBegun.incrementAndGet();
                 java.util.concurrent.CountDownLatch hold = holdForces;
                 if (hold != null && events.stream().filter("force"::equals).count() >= freeForces) {
                     try {
