@@ -8,7 +8,7 @@ import datetime
 import statistics
 from collections import defaultdict
 
-from cases import CONNECTIONS, SMALL_AT_ONCE, cap_percent
+from cases import CONNECTIONS, JIT_SETTLED, SETTLED_IN_A_ROW, SMALL_AT_ONCE, cap_percent
 
 PEER_ORDER = ("curl", "aria2c", "axel")
 DOWNLOAD_CASES = ("big", "capped", "small")
@@ -111,6 +111,11 @@ def daemon_rows(results):
         n = len(results.runs[("list", "bgfetch")]) + len(results.problems[("list", "bgfetch")])
         rows.append((f"list: `bgfetch list` latency (median of {n})",
                      f"{1000 * latency:.0f} ms" if latency is not None else "FAILED"))
+    first = results.value("first_fetch_seconds")
+    if first is not None:
+        rows.append((f"first fetch of a new daemon ({results.value('first_fetch_files'):.0f} small files): "
+                     "time / daemon CPU a file",
+                     f"{first:.2f} s / {results.value('first_fetch_cpu_ms_per_file'):.2f} ms"))
     cpu = results.value("cpu_ms_per_small_file")
     if cpu is not None:
         rows.append(("daemon CPU per small file", f"{cpu:.2f} ms"))
@@ -163,8 +168,11 @@ def caption(machine, rounds, quick, results):
              f"Tools: {v['bgfetch']} on {v['java']}; {peers}."]
     fetches = results.value("warm_up_fetches")
     if fetches is not None:
-        lines.append(f"The daemon was warmed up by {fetches:.0f} untimed small-files fetches, until its JIT took "
-                     f"{100 * results.value('warm_up_jit_share'):.0f}% of its CPU in one.")
+        settled = (f"until its JIT took under {100 * JIT_SETTLED:.0f}% of its CPU in {SETTLED_IN_A_ROW} in a row"
+                   if results.value("warm_up_settled") else f"the most the bench runs: its JIT never took under "
+                   f"{100 * JIT_SETTLED:.0f}% of its CPU in {SETTLED_IN_A_ROW} in a row")
+        lines.append(f"The daemon was warmed up by {fetches:.0f} untimed small-files fetches, {settled} "
+                     f"({100 * results.value('warm_up_jit_share'):.0f}% in the last).")
     lines.append("Ratios are bgfetch / peer: above 1 means bgfetch took longer. '-': not measured.")
     return lines
 
