@@ -7,9 +7,7 @@ import io.bgfetch.protocol.Reply;
 import io.bgfetch.protocol.ReplyType;
 import io.bgfetch.protocol.Request;
 import io.bgfetch.protocol.WireCodec;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -23,8 +21,10 @@ final class Connection implements AutoCloseable {
 
     private Connection(SocketChannel channel) {
         this.channel = channel;
-        this.codec = new WireCodec(Channels.newInputStream(channel),
-                new LineLimit(Channels.newOutputStream(channel), WireCodec.MAX_REQUEST_BYTES));
+        // Refuses a line longer than the daemon reads before a byte of it is sent, so that the
+        // user learns why instead of seeing the connection drop.
+        this.codec = new WireCodec(Channels.newInputStream(channel), Channels.newOutputStream(channel),
+                WireCodec.MAX_REQUEST_BYTES);
     }
 
     /**
@@ -80,51 +80,10 @@ final class Connection implements AutoCloseable {
     void send(Request<?> request) throws IOException {
         try {
             codec.writeRequest(request);
-        } catch (LineLimit.TooLong e) {
+        } catch (WireCodec.LineTooLong e) {
             throw new DaemonException(ExitCode.USAGE, String.format("the request is too large for the daemon"
                     + " (%.1f MiB, at most %d MiB): split the URLs into several fetches",
-                    e.bytes / 1048576.0, WireCodec.MAX_REQUEST_BYTES >> 20));
-        }
-    }
-
-    /**
-     * Refuses a line longer than the daemon reads, before a byte of it is sent (the codec writes
-     * a message in one piece), so the user learns why instead of seeing the connection drop.
-     */
-    private static final class LineLimit extends FilterOutputStream {
-        private final long max;
-        private long line;
-
-        LineLimit(OutputStream out, long max) {
-            super(out);
-            this.max = max;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            long after = line;
-            for (int i = off; i < off + len; i++) {
-                after = b[i] == '\n' ? 0 : after + 1;
-                if (after > max) {
-                    throw new TooLong(line + len);
-                }
-            }
-            line = after;
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        static final class TooLong extends IOException {
-            final long bytes;
-
-            TooLong(long bytes) {
-                super("message too long");
-                this.bytes = bytes;
-            }
+                    e.bytes() / 1048576.0, WireCodec.MAX_REQUEST_BYTES >> 20));
         }
     }
 

@@ -39,10 +39,37 @@ public final class WireCodec implements AutoCloseable {
 
     private final BufferedReader in;
     private final OutputStream out;
+    private final long maxWrittenLine;
 
+    /** A codec that writes lines of any length (the daemon's side: replies are not bounded). */
     public WireCodec(InputStream in, OutputStream out) {
+        this(in, out, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxWrittenLine the longest line this side may write, in bytes without its newline
+     *                       (the client's side: {@link #MAX_REQUEST_BYTES}); a longer message
+     *                       is refused with {@link LineTooLong} before a byte of it is sent
+     */
+    public WireCodec(InputStream in, OutputStream out, long maxWrittenLine) {
         this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
         this.out = out;
+        this.maxWrittenLine = maxWrittenLine;
+    }
+
+    /** A message longer than the codec's limit, refused before any of it was sent. */
+    public static final class LineTooLong extends IOException {
+        private final long bytes;
+
+        LineTooLong(long bytes) {
+            super("message too long");
+            this.bytes = bytes;
+        }
+
+        /** The message's length in bytes, without its newline. */
+        public long bytes() {
+            return bytes;
+        }
     }
 
     /** The greeting both sides send first. */
@@ -184,8 +211,12 @@ public final class WireCodec implements AutoCloseable {
         try (JsonGenerator g = JsonRecords.FACTORY.createGenerator(bytes)) {
             JsonRecords.write(g, message);
         }
-        out.write(bytes.toByteArray());
-        out.write('\n');
+        // JSON escapes the newlines inside strings: the message is one line, of its full length.
+        if (bytes.size() > maxWrittenLine) {
+            throw new LineTooLong(bytes.size());
+        }
+        bytes.write('\n');
+        bytes.writeTo(out); // in one piece, without a copy
         out.flush();
     }
 

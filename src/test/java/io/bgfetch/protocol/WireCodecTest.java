@@ -1,5 +1,6 @@
 package io.bgfetch.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -145,6 +147,26 @@ class WireCodecTest {
         assertEquals(Map.of("seen", "0.1.0"), reply.data());
         client.close();
         daemon.close();
+    }
+
+    @Test
+    void aLimitedCodecRefusesALongerLineBeforeSendingAByteOfIt() throws IOException {
+        // the sample with newlines inside its strings: JSON escapes them, so it is one line
+        Request<?> request = samples().get(0);
+        byte[] line = written(w -> w.writeRequest(request));
+        int length = line.length - 1; // without its newline
+
+        ByteArrayOutputStream exact = new ByteArrayOutputStream();
+        new WireCodec(InputStream.nullInputStream(), exact, length).writeRequest(request);
+        assertArrayEquals(line, exact.toByteArray(), "a line of exactly the limit is sent whole");
+
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        WireCodec limited = new WireCodec(InputStream.nullInputStream(), sent, length - 1);
+        WireCodec.LineTooLong refused = assertThrows(WireCodec.LineTooLong.class, () -> limited.writeRequest(request));
+        assertEquals(length, refused.bytes());
+        assertEquals(0, sent.size(), "nothing of the refused line was sent");
+        limited.writeHello("0.1.0", 1); // a shorter message still goes
+        assertEquals(new WireCodec.Hello("bgfetch", WireCodec.PROTOCOL, "0.1.0", 1), reader(sent.toByteArray()).readHello());
     }
 
     @Test

@@ -36,6 +36,12 @@ public final class Credentials {
         }
         List<RequestSpec> out = new ArrayList<>(specs.size());
         for (RequestSpec spec : specs) {
+            if (user == null && entries == null && spec.url().indexOf('@') < 0) {
+                // No credentials to give, none in the URL (user info needs an '@'): nothing to
+                // parse again, which a list of many URLs feels in a client that has just started.
+                out.add(spec.withUrlAndCredentials(spec.url(), null));
+                continue;
+            }
             URI uri = URI.create(spec.url());
             String fromUrl = uri.getRawUserInfo() == null ? null : decode(uri.getRawUserInfo());
             String chosen = user != null ? user : fromUrl;

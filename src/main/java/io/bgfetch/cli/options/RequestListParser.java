@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads the {@code fetch --input} format: one request per line, {@code URL [key=value ...]},
@@ -40,6 +41,8 @@ public final class RequestListParser {
 
     private static final char BOM = '\uFEFF';
     private static final int MAX_NAME_BYTES = 255;
+    /** What separates the URL and its keys (String.split would compile it again for every line). */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private RequestListParser() {
     }
@@ -84,7 +87,7 @@ public final class RequestListParser {
     }
 
     private static RequestSpec parseLine(String line) {
-        String[] tokens = line.split("\\s+");
+        String[] tokens = hasWhitespace(line) ? WHITESPACE.split(line) : new String[] {line};
         String url = HttpUrl.require(tokens[0]);
         Map<String, String> keys = new LinkedHashMap<>();
         List<String> mirrors = new ArrayList<>();
@@ -107,6 +110,19 @@ public final class RequestListParser {
             }
         }
         return new RequestSpec(url, digest(keys), outName(keys.get("out")), null, mirrors);
+    }
+
+    /**
+     * Whether the (stripped) line has more than its URL. Most lists are a URL a line: they need
+     * no regular expression, which a client that has just started runs slowly (interpreted).
+     */
+    private static boolean hasWhitespace(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (Character.isWhitespace(line.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A mirror URL: http(s) like the URL itself, and no credentials of its own. */

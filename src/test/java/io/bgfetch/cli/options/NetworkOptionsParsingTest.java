@@ -104,4 +104,16 @@ class NetworkOptionsParsingTest {
         assertEquals("cli:pw", withUser.get(2).credentials());
         assertFalse(withUser.get(0).toString().contains("pw"));
     }
+
+    @Test
+    void withoutUserOrNetrcOnlyAUrlsOwnUserInfoGivesCredentials() {
+        List<RequestSpec> specs = List.of(new RequestSpec("https://u:p@a.example/f"),
+                new RequestSpec("https://b.example/npm/@scope/pkg?who=me@example.org"),
+                new RequestSpec("https://c.example/plain"));
+
+        List<RequestSpec> out = Credentials.apply(specs, null, null);
+        assertEquals(new RequestSpec("https://a.example/f", null, null, "u:p"), out.get(0));
+        assertEquals(specs.get(1), out.get(1), "an '@' in the path or query is no user info");
+        assertEquals(specs.get(2), out.get(2));
+    }
 }
