@@ -1,7 +1,6 @@
 package io.bgfetch;
 
 import io.bgfetch.cli.Cli;
-import io.bgfetch.client.SocketWarmUp;
 
 /** Entry point: reads the command line (only as much of it as {@code args} need), runs it, exits with its code. */
 public final class Main {
@@ -9,7 +8,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        SocketWarmUp.start(); // nearly every command talks to the daemon
         int code = Cli.run(args);
         System.out.flush();
         System.exit(code);
