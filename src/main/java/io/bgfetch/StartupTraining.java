@@ -3,6 +3,7 @@ package io.bgfetch;
 import io.bgfetch.cli.Cli;
 import io.bgfetch.client.DaemonClient;
 import io.bgfetch.client.DaemonJvm;
+import io.bgfetch.client.SelectorProviderChoice;
 import io.bgfetch.home.BgfetchHome;
 import io.bgfetch.protocol.Request;
 import java.io.File;
@@ -45,6 +46,7 @@ public final class StartupTraining {
 
     /** @param args JVM options for the daemon (the launcher's recording option), possibly none */
     public static void main(String[] args) throws Exception {
+        SelectorProviderChoice.chooseTheJdksOwn(); // as Main does, so that the class data holds what a client loads
         BgfetchHome home = BgfetchHome.fromEnvironment();
         home.create();
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
