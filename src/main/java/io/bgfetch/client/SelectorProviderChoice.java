@@ -1,5 +1,7 @@
 package io.bgfetch.client;
 
+import java.nio.channels.spi.SelectorProvider;
+
 /**
  * Names the JDK's own selector provider before a client opens its first socket, so that the JDK
  * does not first look for another one as a service, through every jar on the class path (twelve
@@ -23,9 +25,14 @@ public final class SelectorProviderChoice {
             return;
         }
         try {
-            Class.forName(EPOLL, false, null); // the JDK's own classes: the boot loader's
-            System.setProperty(PROPERTY, EPOLL);
-        } catch (ClassNotFoundException | LinkageError | SecurityException notThisJdk) {
+            // What SelectorProvider will do with the name: load the class, call its public
+            // no-argument constructor. Checked here, so that a JDK without it keeps its lookup.
+            Class<?> epoll = Class.forName(EPOLL, false, null); // the JDK's own classes: the boot loader's
+            if (SelectorProvider.class.isAssignableFrom(epoll)) {
+                epoll.getConstructor(); // public and without arguments, or NoSuchMethodException
+                System.setProperty(PROPERTY, EPOLL);
+            }
+        } catch (ReflectiveOperationException | LinkageError | SecurityException notThisJdk) {
             // the usual lookup it is
         }
     }
