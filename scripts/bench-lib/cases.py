@@ -252,11 +252,11 @@ def warm_up(b):
     SETTLED_IN_A_ROW warm-up fetches in a row (at least WARM_UP_FETCHES fetches, at most
     WARM_UP_MAX). Measured here on a new daemon, 1000 x 100 KiB a fetch: the compilers took
     1.5 s of 4.2 s of CPU in the first fetch, 1.1 s in the second, 0.03-0.5 s in fetches 3-20,
-    then 0.01 s or less in most fetches from the 21st on. A method run once per file reaches C2's thresholds (15,000 calls) only after
-    some 15 fetches, so one quiet fetch says little: the earlier rule (one fetch under 10%) was
-    met by chance in fetches 10-17, and the JIT then took 0.2-0.36 s of the timed fetches.
-    Without a capped fetch first, round 1 of the capped case took 0.3-1.5 s longer than rounds
-    2 and 3, and the first big run 1-2 s longer.
+    then 0.01 s or less in most fetches from the 21st on. A method run once per file reaches
+    C2's thresholds (15,000 calls) only after some 15 fetches, so one quiet fetch says little:
+    the earlier rule (one fetch under 10%) was met by chance in fetches 10-17, and the JIT then
+    took 0.2-0.36 s of the timed fetches. Without a capped fetch first, round 1 of the capped
+    case took 0.3-1.5 s longer than rounds 2 and 3, and the first big run 1-2 s longer.
 
     The first fetch, on a daemon that has just started, is what a CI job in a new container
     pays every time: its time and CPU are kept and shown apart ('first_fetch_*')."""
@@ -360,7 +360,7 @@ def check_run(b, case, tool, rnd, run, out, extra=""):
         rate = sum_sizes(b, case) / run.seconds / (1 << 20)
         b.say(f"  round {rnd} {case} {tool}: {run.seconds:.2f} s ({rate:.0f} MiB/s{extra}), sha256 ok")
     b.discard(out)
-    return None if problem else run
+    return problem is None
 
 
 def sum_sizes(b, case):
