@@ -32,9 +32,10 @@ final class DestNames {
             return r.outName();
         }
         // Most responses have no Content-Disposition: their stored head is not parsed (a fetch's
-        // ending names every body, and parsing 1000 heads took 10-25 ms of it).
+        // ending names every body, and parsing 1000 heads took 10-25 ms of it). Header names are
+        // stored in lower case (HttpTransport.headOf), so the key is looked for as it is.
         String head = r.headersJson();
-        String suggested = head == null || !head.toLowerCase(Locale.ROOT).contains("content-disposition") ? null
+        String suggested = head == null || !head.contains("\"content-disposition\"") ? null
                 : ContentDisposition.fileName(Snapshots.headers(head).get("content-disposition"));
         String name = suggested == null ? "" : clean(suggested);
         return name.isEmpty() ? nameFromUrl(r.url()) : name;
