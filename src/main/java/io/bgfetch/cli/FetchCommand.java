@@ -3,6 +3,7 @@ package io.bgfetch.cli;
 import io.bgfetch.cli.options.ByteSizeConverter;
 import io.bgfetch.cli.options.Credentials;
 import io.bgfetch.cli.options.DurationConverter;
+import io.bgfetch.cli.options.HttpToken;
 import io.bgfetch.cli.options.HttpUrl;
 import io.bgfetch.cli.options.ProxySettings;
 import io.bgfetch.cli.options.RegistrationId;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +40,6 @@ import picocli.CommandLine.Parameters;
                 + "powers of 1000. Durations: 500ms, 30s, 10m, 2h, 7d."
         })
 final class FetchCommand extends ClientCommand {
-    private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+:.*");
-    private static final Pattern METHOD = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     @Parameters(index = "0", paramLabel = "ID", description = "Your name for the fetch: any text up to 200 characters, no control characters.")
     String id;
@@ -223,11 +221,11 @@ final class FetchCommand extends ClientCommand {
                 throw usage("no requests: give at least one URL or an --input file");
             }
             for (String h : headers) {
-                if (!HEADER.matcher(h).matches()) {
+                if (!HttpToken.isHeader(h)) {
                     throw usage("invalid header '" + h.replaceFirst(":.*", ": ...") + "' (expected 'Name: value')");
                 }
             }
-            if (method != null && !METHOD.matcher(method).matches()) {
+            if (method != null && !HttpToken.isToken(method)) {
                 throw usage("invalid method '" + method + "'");
             }
             if (jobs < 1 || connections < 1) {

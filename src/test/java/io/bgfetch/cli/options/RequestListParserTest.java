@@ -47,6 +47,13 @@ class RequestListParserTest {
     }
 
     @Test
+    void fieldsAreSplitAtAsciiWhiteSpaceAsTheFormatSays() {
+        for (String line : List.of("https://a.example/x", "u\tk=v", "u   k=v \t\u000B\fout=o", "u\u2003x k=v", "u\u00A0k=v")) {
+            assertEquals(List.of(line.split("\\s+")), RequestListParser.fields(line), line);
+        }
+    }
+
+    @Test
     void emptyInputGivesNoRequests() throws IOException {
         assertEquals(List.of(), parse(""));
         assertEquals(List.of(), parse("\n\n   \n# only a comment\n   # indented comment\n"));
