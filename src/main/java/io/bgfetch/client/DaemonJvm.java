@@ -52,6 +52,13 @@ public final class DaemonJvm {
             "-XX:TrimNativeHeapInterval=5000");
 
     /**
+     * SQLite's driver loads its native library with {@code System.load}, which JDK 24 and later
+     * call a restricted method: without this, every daemon's log starts with four lines of
+     * warning (and a future JDK will refuse the load). The option is standard from JDK 22.
+     */
+    static final List<String> NATIVE_ACCESS = List.of("--enable-native-access=ALL-UNNAMED");
+
+    /**
      * The daemon's environment, unless the user set these already. The C library gives every
      * thread that allocates an arena of its own (up to 8 a core), and memory freed in one arena
      * serves no other: with a hundred transfer threads that is 10-15 MiB more RSS. Two arenas are
@@ -84,7 +91,7 @@ public final class DaemonJvm {
 
     /**
      * {@link #OPTIONS}, and what this java (the daemon's too) has: the native heap's trimming,
-     * and {@link #LOCALE_DATA} while it is not deprecated.
+     * {@link #LOCALE_DATA} while it is not deprecated, and {@link #NATIVE_ACCESS} where it exists.
      */
     static List<String> baseOptions() {
         List<String> options = new ArrayList<>(OPTIONS);
@@ -94,12 +101,20 @@ public final class DaemonJvm {
         if (hasCompatLocaleData(Runtime.version())) {
             options.addAll(LOCALE_DATA);
         }
+        if (grantsNativeAccess(Runtime.version())) {
+            options.addAll(NATIVE_ACCESS);
+        }
         return options;
     }
 
     /** Whether COMPAT locale data is there to use without a warning: JDK 21 warns that it goes away, JDK 23 has none. */
     static boolean hasCompatLocaleData(Runtime.Version v) {
         return v.feature() < 21;
+    }
+
+    /** Whether {@link #NATIVE_ACCESS} is a standard option (JDK 22, where the foreign function API is final). */
+    static boolean grantsNativeAccess(Runtime.Version v) {
+        return v.feature() >= 22;
     }
 
     /** Whether {@code -XX:TrimNativeHeapInterval} exists: an unknown option would stop the JVM from starting. */

@@ -31,11 +31,21 @@ class DaemonJvmTest {
     }
 
     @Test
+    void nativeAccessIsGrantedWhereTheOptionIsStandard() {
+        assertFalse(DaemonJvm.grantsNativeAccess(Runtime.Version.parse("17.0.15+6")));
+        assertFalse(DaemonJvm.grantsNativeAccess(Runtime.Version.parse("21.0.5")));
+        assertTrue(DaemonJvm.grantsNativeAccess(Runtime.Version.parse("22")));
+        assertTrue(DaemonJvm.grantsNativeAccess(Runtime.Version.parse("25.0.3+9-LTS")));
+    }
+
+    @Test
     void theBaseOptionsFollowThisJava() {
         assertEquals(DaemonJvm.trimsNativeHeap(Runtime.version()),
                 DaemonJvm.baseOptions().contains("-XX:TrimNativeHeapInterval=5000"));
         assertEquals(DaemonJvm.hasCompatLocaleData(Runtime.version()),
                 DaemonJvm.baseOptions().containsAll(DaemonJvm.LOCALE_DATA));
+        assertEquals(DaemonJvm.grantsNativeAccess(Runtime.version()),
+                DaemonJvm.baseOptions().containsAll(DaemonJvm.NATIVE_ACCESS));
         assertTrue(DaemonJvm.baseOptions().containsAll(DaemonJvm.OPTIONS));
     }
 
