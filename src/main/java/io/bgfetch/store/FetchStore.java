@@ -128,64 +128,70 @@ public final class FetchStore implements AutoCloseable {
      * @return the new fetch's key, and the replaced fetch's key or -1
      */
     public synchronized long[] register(NewFetch f) throws ConflictException {
-        try {
-            durableCommits(true);
-            db.setAutoCommit(false);
-            long replaced = -1;
-            Optional<FetchRow> existing = find(f.id());
-            if (existing.isPresent()) {
-                FetchRow old = existing.get();
-                if (!old.isDone()) {
-                    throw new ConflictException("a fetch with ID '" + f.id() + "' is active");
-                }
-                if (!f.options().replace()) {
-                    throw new ConflictException("a finished fetch with ID '" + f.id()
-                            + "' exists; use --replace or 'bgfetch rm' first");
-                }
-                delete(old.key());
-                replaced = old.key();
+        // Under this object's lock, on its one connection: nothing comes between the check and the insert.
+        Optional<FetchRow> existing = find(f.id());
+        if (existing.isPresent()) {
+            if (!existing.get().isDone()) {
+                throw new ConflictException("a fetch with ID '" + f.id() + "' is active");
             }
-            long key;
-            try (PreparedStatement ps = db.prepareStatement("""
-                    INSERT INTO fetches (id, state, upload_total, options, created_at)
-                    VALUES (?, ?, ?, ?, ?) RETURNING key""")) {
-                ps.setString(1, f.id());
-                ps.setString(2, FetchState.QUEUED.wire());
-                ps.setLong(3, f.uploadTotal());
-                ps.setString(4, StoredJson.write(f.options()));
-                ps.setString(5, Instant.now().toString());
-                try (ResultSet keys = ps.executeQuery()) {
-                    keys.next();
-                    key = keys.getLong(1);
-                }
+            if (!f.options().replace()) {
+                throw new ConflictException("a finished fetch with ID '" + f.id()
+                        + "' exists; use --replace or 'bgfetch rm' first");
             }
-            try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO records (fetch_key, idx, spec, method, previous, state) VALUES (?, ?, ?, ?, ?, ?)")) {
-                int idx = 0;
-                for (RequestSpec r : f.requests()) {
-                    PreviousResponse previous = f.previousOf(idx);
-                    ps.setLong(1, key);
-                    ps.setInt(2, idx++);
-                    ps.setString(3, StoredJson.write(r));
-                    ps.setString(4, f.options().method());
-                    ps.setString(5, previous == null ? null : StoredJson.write(previous));
-                    ps.setString(6, RecordState.PENDING.wire());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            commit();
-            return new long[] {key, replaced};
-        } catch (ConflictException e) {
-            rollback();
-            throw e;
-        } catch (SQLException | IOException e) {
-            rollback();
-            throw new StoreException("cannot store the fetch: " + e.getMessage(), e);
-        } finally {
-            autoCommit();
-            durableCommits(false);
         }
+        long replaced = existing.map(FetchRow::key).orElse(-1L);
+        String options;
+        List<RecordJson> records = new ArrayList<>(f.requests().size());
+        try {
+            options = StoredJson.write(f.options());
+            for (int idx = 0; idx < f.requests().size(); idx++) {
+                PreviousResponse previous = f.previousOf(idx);
+                records.add(new RecordJson(StoredJson.write(f.requests().get(idx)),
+                        previous == null ? null : StoredJson.write(previous)));
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot store the fetch: " + e.getMessage(), e);
+        }
+        long key;
+        try {
+            key = inTransaction(true, () -> insertFetch(f, options, records, replaced));
+        } catch (StoreException e) {
+            throw new StoreException("cannot store the fetch: " + e.getMessage(), e);
+        }
+        return new long[] {key, replaced};
+    }
+
+    /** A record's request and previous response as stored (serialised before the transaction). */
+    private record RecordJson(String spec, String previous) {
+    }
+
+    /** {@link #register}'s transaction: the replaced fetch out, the new one and its records in. */
+    private long insertFetch(NewFetch f, String options, List<RecordJson> records, long replaced) throws SQLException {
+        if (replaced >= 0) {
+            delete(replaced);
+        }
+        long added;
+        try (ResultSet keys = prepare("""
+                INSERT INTO fetches (id, state, upload_total, options, created_at)
+                VALUES (?, ?, ?, ?, ?) RETURNING key""", f.id(), FetchState.QUEUED.wire(), f.uploadTotal(), options,
+                Instant.now().toString()).executeQuery()) {
+            keys.next();
+            added = keys.getLong(1);
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO records (fetch_key, idx, spec, method, previous, state) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (int idx = 0; idx < records.size(); idx++) {
+                ps.setLong(1, added);
+                ps.setInt(2, idx);
+                ps.setString(3, records.get(idx).spec());
+                ps.setString(4, f.options().method());
+                ps.setString(5, records.get(idx).previous());
+                ps.setString(6, RecordState.PENDING.wire());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return added;
     }
 
     public synchronized Optional<FetchRow> find(String id) {
