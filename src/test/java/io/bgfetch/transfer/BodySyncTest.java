@@ -43,10 +43,7 @@ class BodySyncTest {
                 sync.recorded(segment, 100 << 10, 100 << 10); // over the 64 KiB budget: a sync is due
             }
             // Every body's sync is queued or running, and the running ones are held in fsync.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (disk.forcesBegun.get() < 4 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            assertTrue(disk.forceStarts.tryAcquire(4, 10, TimeUnit.SECONDS), "four syncs began");
             assertEquals(4, disk.forcesBegun.get(), "four syncs run at once, the others wait their turn");
             assertTrue(syncThreads() - threadsBefore <= 4, "at most four fsync threads, not one per body: "
                     + (syncThreads() - threadsBefore));

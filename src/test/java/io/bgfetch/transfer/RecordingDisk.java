@@ -5,6 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The real file system, with a log of the operations that matter for durability, in order. */
 final class RecordingDisk implements BodyDisk {
@@ -14,10 +18,12 @@ final class RecordingDisk implements BodyDisk {
      * While set and not counted down, every fsync after the first {@link #freeForces} waits for
      * it (at most 20 s): the disk is slow.
      */
-    volatile java.util.concurrent.CountDownLatch holdForces;
+    volatile CountDownLatch holdForces;
     volatile int freeForces;
     /** fsyncs begun, held or not (a held one is not in {@link #events} yet). */
-    final java.util.concurrent.atomic.AtomicInteger forcesBegun = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger forcesBegun = new AtomicInteger();
+    /** A permit for each fsync begun: a test waits for the ones it expects, with no polling. */
+    final Semaphore forceStarts = new Semaphore(0);
 
     @Override
     public Handle open(Path path) throws IOException {
@@ -37,10 +43,11 @@ final class RecordingDisk implements BodyDisk {
             @Override
             public void force() throws IOException {
                 forcesBegun.incrementAndGet();
-                java.util.concurrent.CountDownLatch hold = holdForces;
+                forceStarts.release();
+                CountDownLatch hold = holdForces;
                 if (hold != null && events.stream().filter("force"::equals).count() >= freeForces) {
                     try {
-                        hold.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                        hold.await(20, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

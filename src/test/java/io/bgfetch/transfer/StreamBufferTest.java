@@ -125,7 +125,7 @@ class StreamBufferTest {
     }
 
     @Test
-    void aGrownStreamReadsMoreOfALargerSpare() {
+    void aBodyJustUnderTheLargestSizeReusesTheLargestSpare() {
         StreamBuffer large = buffer(MAX);
         large.release();
         StreamBuffer b = new StreamBuffer(MAX, MAX - 1, now::get); // a body just under the largest size
