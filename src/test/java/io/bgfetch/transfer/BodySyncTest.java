@@ -28,7 +28,7 @@ class BodySyncTest {
         CountDownLatch release = new CountDownLatch(1);
         disk.holdForces = release; // every fsync waits until the test lets it go
         TransferSettings settings = TransferSettings.defaults().withDisk(disk).withSync(Duration.ofHours(1), 64 << 10);
-        RecordDownloadTest.Recorder listener = new RecordDownloadTest.Recorder();
+        Recorder listener = new Recorder();
         List<BodyFile> files = new ArrayList<>();
         List<BodySync> syncs = new ArrayList<>();
         int threadsBefore = syncThreads();

@@ -42,7 +42,7 @@ class ConnectionReuseTest {
         for (Resource r : files) {
             Path body = tmp.resolve(r.path().substring(1));
             Outcome o = Downloads.run(http, Downloads.get(server.url(r.path()), body, Duration.ofSeconds(10),
-                    NetworkOptions.DIRECT, null), new RecordDownloadTest.Recorder());
+                    NetworkOptions.DIRECT, null), new Recorder());
             assertEquals(new Outcome.Done(r.size()), o);
             assertArrayEquals(r.body(), Files.readAllBytes(body));
         }

@@ -28,7 +28,7 @@ class HostileServerTest {
 
     private final HttpTransport http = new HttpTransport(Downloads.SETTINGS, "test");
     private HostileServer server;
-    private final RecordDownloadTest.Recorder listener = new RecordDownloadTest.Recorder();
+    private final Recorder listener = new Recorder();
 
     @AfterEach
     void stop() throws Exception {
@@ -112,7 +112,7 @@ class HostileServerTest {
         // A body of a terabyte: whoever closes the response without aborting it reads it all.
         server = HostileServer.endless("HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\nETag: \"e\"\r\n"
                 + "Accept-Ranges: bytes\r\n\r\n", 'z');
-        RecordDownloadTest.Recorder failing = new RecordDownloadTest.Recorder() {
+        Recorder failing = new Recorder() {
             @Override
             public void planned(java.util.List<Segment> plan) {
                 throw new IllegalStateException("the database is gone"); // as a store failure surfaces

@@ -38,7 +38,7 @@ class ProxyTest {
     private TestServer origin;
     private ForwardProxy proxy;
     private final HttpTransport http = new HttpTransport(Downloads.SETTINGS, "test");
-    private final RecordDownloadTest.Recorder listener = new RecordDownloadTest.Recorder();
+    private final Recorder listener = new Recorder();
     private byte[] content;
 
     @BeforeEach

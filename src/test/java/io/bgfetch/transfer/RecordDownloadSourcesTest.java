@@ -1,5 +1,6 @@
 package io.bgfetch.transfer;
 
+import static io.bgfetch.transfer.Downloads.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A record's sources (the URL, then its mirrors) and re-checks with validators (--if-changed). */
 @Timeout(20)
 class RecordDownloadSourcesTest {
-    private static final String V1 = "\"v1\"";
-    private static final String LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
+    private static final String V1 = TinyServer.ETAG;
+    private static final String LAST_MODIFIED = TinyServer.LAST_MODIFIED;
 
     @TempDir
     Path tmp;
@@ -42,8 +42,7 @@ class RecordDownloadSourcesTest {
     private Source mirror;
     private HttpTransport http;
     private Path bodyFile;
-    private final TransferSettings settings = new TransferSettings(Duration.ofMillis(1), Duration.ofMillis(5),
-            Duration.ofSeconds(5), Duration.ofSeconds(2), 64 << 10, 8 << 10);
+    private final TransferSettings settings = Downloads.SETTINGS;
 
     @BeforeEach
     void start() throws IOException {
@@ -60,12 +59,6 @@ class RecordDownloadSourcesTest {
         mirror.close();
     }
 
-    private static byte[] randomBytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     private DownloadRequest request(List<String> mirrors, int source, String ifNoneMatch, String ifModifiedSince,
                                     Duration retryFor) {
         return new DownloadRequest(primary.url("/f.bin"), "GET", List.of(), null, null, 1, retryFor, bodyFile, 0,
@@ -73,9 +66,8 @@ class RecordDownloadSourcesTest {
     }
 
     private Outcome run(DownloadRequest req, ResponseHead storedHead, List<Segment> storedPlan,
-                        RecordDownloadTest.Recorder listener) {
-        return new RecordDownload(http, settings, req, storedHead, storedPlan, listener, RateLimiter.unlimited(),
-                new Cancellation()).run();
+                        Recorder listener) {
+        return Downloads.run(http, req, storedHead, storedPlan, listener, new Cancellation());
     }
 
     private void writeBody(byte[] bytes) throws IOException {
@@ -289,7 +281,7 @@ class RecordDownloadSourcesTest {
 
     // ---- a listener that also records source changes -------------------------------------------
 
-    static final class SourceRecorder extends RecordDownloadTest.Recorder {
+    static final class SourceRecorder extends Recorder {
         final List<Integer> sources = new CopyOnWriteArrayList<>();
 
         @Override

@@ -1,20 +1,20 @@
 package io.bgfetch.transfer;
 
+import static io.bgfetch.transfer.Downloads.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bgfetch.transfer.RecordDownloadTest.Recorder;
-import io.bgfetch.transfer.RecordDownloadTest.Seen;
-import io.bgfetch.transfer.RecordDownloadTest.TinyServer;
+import io.bgfetch.transfer.Recorder;
+import io.bgfetch.transfer.TinyServer.Seen;
+import io.bgfetch.transfer.TinyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(20)
 class RecordDownloadSplitTest {
-    private static final String ETAG = "\"v1\"";
+    private static final String ETAG = TinyServer.ETAG;
     private static final int MIB = 1 << 20;
 
     @TempDir
@@ -37,8 +37,7 @@ class RecordDownloadSplitTest {
     private TinyServer server;
     private HttpTransport http;
     private Path bodyFile;
-    private final TransferSettings settings = new TransferSettings(Duration.ofMillis(1), Duration.ofMillis(5),
-            Duration.ofSeconds(5), Duration.ofSeconds(2), 64 << 10, 8 << 10);
+    private final TransferSettings settings = Downloads.SETTINGS;
 
     @BeforeEach
     void start() throws IOException {
@@ -59,14 +58,7 @@ class RecordDownloadSplitTest {
     }
 
     private Outcome run(DownloadRequest req, ResponseHead storedHead, List<Segment> storedPlan, Recorder l) {
-        return new RecordDownload(http, settings, req, storedHead, storedPlan, l, RateLimiter.unlimited(),
-                new Cancellation()).run();
-    }
-
-    private static byte[] randomBytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return Downloads.run(http, req, storedHead, storedPlan, l, new Cancellation());
     }
 
     @Test

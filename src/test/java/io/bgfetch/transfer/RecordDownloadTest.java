@@ -1,5 +1,7 @@
 package io.bgfetch.transfer;
 
+import static io.bgfetch.transfer.Downloads.randomBytes;
+import static io.bgfetch.transfer.Downloads.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,30 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.bgfetch.transfer.TinyServer.Seen;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(20)
 class RecordDownloadTest {
-    private static final String ETAG = "\"v1\"";
-    private static final String LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
+    private static final String ETAG = TinyServer.ETAG;
+    private static final String LAST_MODIFIED = TinyServer.LAST_MODIFIED;
     private static final int MIB = 1 << 20;
 
     @TempDir
@@ -49,8 +41,7 @@ class RecordDownloadTest {
     private TinyServer server;
     private HttpTransport http;
     private Path bodyFile;
-    private final TransferSettings settings = new TransferSettings(Duration.ofMillis(1), Duration.ofMillis(5),
-            Duration.ofSeconds(5), Duration.ofSeconds(2), 64 << 10, 8 << 10);
+    private final TransferSettings settings = Downloads.SETTINGS;
 
     @BeforeEach
     void start() throws IOException {
@@ -67,16 +58,6 @@ class RecordDownloadTest {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private static byte[] randomBytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
     private DownloadRequest request(String sha256, int connections, Duration retryFor) {
         return new DownloadRequest(server.url("/file.bin"), "GET", List.of(), null, sha256, connections, retryFor,
                 bodyFile, 0, null, null);
@@ -88,8 +69,7 @@ class RecordDownloadTest {
 
     private Outcome run(DownloadRequest req, ResponseHead storedHead, List<Segment> storedPlan, Recorder listener,
                         Cancellation cancel) {
-        return new RecordDownload(http, settings, req, storedHead, storedPlan, listener, RateLimiter.unlimited(),
-                cancel).run();
+        return Downloads.run(http, req, storedHead, storedPlan, listener, cancel);
     }
 
     private Outcome run(DownloadRequest req, ResponseHead storedHead, List<Segment> storedPlan, Recorder listener) {
@@ -124,7 +104,7 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(1, server.log.size());
-        assertNull(server.log.peek().range, "a fresh download asks for the whole body");
+        assertNull(server.log.peek().range(), "a fresh download asks for the whole body");
         assertEquals(1, l.heads.size());
         assertEquals(content.length, l.heads.get(0).size());
         assertEquals(ETAG, l.heads.get(0).etag());
@@ -146,11 +126,11 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(List.of(3), l.planSizes);
-        List<Seen> ranged = server.log.stream().filter(s -> s.range != null).toList();
+        List<Seen> ranged = server.log.stream().filter(s -> s.range() != null).toList();
         assertEquals(2 + l.splits.size(), ranged.size(),
                 "the first segment continues the plain response; the others (and any split off) use ranges");
         for (Seen s : ranged) {
-            assertEquals(ETAG, s.ifRange);
+            assertEquals(ETAG, s.ifRange());
         }
     }
 
@@ -183,8 +163,8 @@ class RecordDownloadTest {
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(1, server.log.size());
         Seen seen = server.log.peek();
-        assertTrue(seen.range != null && seen.range.startsWith("bytes=" + have + "-"), "Range: " + seen.range);
-        assertEquals(ETAG, seen.ifRange);
+        assertTrue(seen.range() != null && seen.range().startsWith("bytes=" + have + "-"), "Range: " + seen.range());
+        assertEquals(ETAG, seen.ifRange());
         assertEquals(0, l.heads.size(), "a resumed body keeps its head");
         assertEquals(0, l.restarts.size());
         assertEquals(content.length - have, l.arrived.get(), "only the missing bytes travel");
@@ -204,8 +184,8 @@ class RecordDownloadTest {
 
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
-        assertEquals(LAST_MODIFIED, server.log.peek().ifRange);
-        assertTrue(server.log.peek().range.startsWith("bytes=" + have + "-"));
+        assertEquals(LAST_MODIFIED, server.log.peek().ifRange());
+        assertTrue(server.log.peek().range().startsWith("bytes=" + have + "-"));
     }
 
     @Test
@@ -225,8 +205,8 @@ class RecordDownloadTest {
         assertArrayEquals(content, Files.readAllBytes(bodyFile), "never a splice of two versions");
         List<Seen> seen = new ArrayList<>(server.log);
         assertEquals(2, seen.size());
-        assertEquals(ETAG, seen.get(0).ifRange);
-        assertNull(seen.get(1).range, "the restart asks for the whole body");
+        assertEquals(ETAG, seen.get(0).ifRange());
+        assertNull(seen.get(1).range(), "the restart asks for the whole body");
         assertEquals(1, l.restarts.size());
         assertEquals(1, l.heads.size());
         assertEquals("\"v2\"", l.heads.get(0).etag());
@@ -263,7 +243,7 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(List.of(0, onDisk), l.cutBacks.get(0), "the repair is recorded first");
-        assertTrue(server.log.peek().range.startsWith("bytes=" + onDisk + "-"), server.log.peek().range);
+        assertTrue(server.log.peek().range().startsWith("bytes=" + onDisk + "-"), server.log.peek().range());
     }
 
     @Test
@@ -283,7 +263,7 @@ class RecordDownloadTest {
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(List.of(List.of(1, MIB / 2), List.of(2, 0)), l.cutBacks,
                 "segments 1 and 2 cut back to what the file holds; segment 0 is whole");
-        List<String> ranges = server.log.stream().map(s -> s.range).sorted().toList();
+        List<String> ranges = server.log.stream().map(s -> s.range()).sorted().toList();
         assertEquals(2 + l.splits.size(), ranges.size(), "one request a segment, and one a split: " + ranges);
         assertTrue(ranges.contains("bytes=" + (MIB + MIB / 2) + "-" + (2 * MIB - 1)), ranges.toString());
         for (String r : ranges) {
@@ -303,7 +283,7 @@ class RecordDownloadTest {
         Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
         assertEquals(FailureKind.FETCH_ERROR, failed.kind());
         assertEquals(2, server.log.size(), "one fresh download after the first mismatch");
-        assertTrue(server.log.stream().allMatch(s -> s.range == null));
+        assertTrue(server.log.stream().allMatch(s -> s.range() == null));
         assertEquals(1, l.integrityMismatches.get());
     }
 
@@ -378,7 +358,7 @@ class RecordDownloadTest {
 
         assertEquals(new Outcome.Done(content.length), outcome, "never Done with 0 bytes");
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
-        assertNull(server.log.peek().range, "starts from zero");
+        assertNull(server.log.peek().range(), "starts from zero");
         assertEquals(1, l.heads.size());
     }
 
@@ -446,8 +426,8 @@ class RecordDownloadTest {
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(1, l.restarts.size(), "a 206 that does not show its ETag starts the body again");
         List<Seen> seen = new ArrayList<>(server.log);
-        assertEquals(ETAG, seen.get(0).ifRange);
-        assertNull(seen.get(1).range, "then the whole body is asked for");
+        assertEquals(ETAG, seen.get(0).ifRange());
+        assertNull(seen.get(1).range(), "then the whole body is asked for");
     }
 
     @Test
@@ -465,7 +445,7 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(1, l.restarts.size());
-        assertEquals(LAST_MODIFIED, server.log.peek().ifRange);
+        assertEquals(LAST_MODIFIED, server.log.peek().ifRange());
     }
 
     @Test
@@ -645,7 +625,7 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(List.of(List.of(0, 2 * block)), l.cutBacks, "block 1 matched, block 2 did not");
-        assertTrue(server.log.peek().range.startsWith("bytes=" + 2 * block + "-"), server.log.peek().range);
+        assertTrue(server.log.peek().range().startsWith("bytes=" + 2 * block + "-"), server.log.peek().range());
     }
 
     @Test
@@ -663,7 +643,7 @@ class RecordDownloadTest {
         assertEquals(new Outcome.Done(content.length), outcome);
         assertArrayEquals(content, Files.readAllBytes(bodyFile));
         assertEquals(List.of(), l.cutBacks);
-        assertTrue(server.log.peek().range.startsWith("bytes=" + written + "-"), server.log.peek().range);
+        assertTrue(server.log.peek().range().startsWith("bytes=" + written + "-"), server.log.peek().range());
         assertEquals(content.length - written, l.arrived.get());
     }
 
@@ -696,287 +676,5 @@ class RecordDownloadTest {
             out[i] = crc.getValue();
         }
         return out;
-    }
-
-    // ---- a tiny HTTP server on 127.0.0.1 ----------------------------------------------------------
-
-    record Seen(String method, String range, String ifRange) {
-    }
-
-    /** Serves {@code content} at any path, with ranges (honouring If-Range) unless told otherwise. */
-    static final class TinyServer implements AutoCloseable {
-        final HttpServer http;
-        final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tiny-http");
-            t.setDaemon(true);
-            return t;
-        });
-        final ConcurrentLinkedQueue<Seen> log = new ConcurrentLinkedQueue<>();
-        /** Statuses to answer the next requests with, before serving normally. */
-        final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
-        volatile byte[] content = new byte[0];
-        volatile String etag = ETAG;
-        volatile String lastModified = LAST_MODIFIED;
-        volatile boolean ignoreRanges;
-        volatile boolean chunked;
-        volatile int alwaysStatus;
-        volatile String retryAfter;
-        /** Partial answers leave out ETag and Last-Modified (a 206 that proves nothing). */
-        volatile boolean noValidatorsOn206;
-        /** How many plain requests are answered with a 206 of the first 100 bytes. */
-        final AtomicInteger partialWithoutRange = new AtomicInteger();
-        /**
-         * A ranged request from this offset (-1: none) is a slow connection: it sends
-         * {@link #HELD_BYTES}, then holds the rest until {@link #release} opens, which a request
-         * for bytes beyond that offset does (a connection taking part of its range over).
-         */
-        volatile long holdFrom = -1;
-        static final int HELD_BYTES = 64 << 10;
-        final CountDownLatch release = new CountDownLatch(1);
-
-        TinyServer() throws IOException {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            http.setExecutor(pool);
-            http.createContext("/", this::handle);
-            http.start();
-        }
-
-        String url(String path) {
-            return "http://127.0.0.1:" + http.getAddress().getPort() + path;
-        }
-
-        private void handle(HttpExchange ex) throws IOException {
-            try (ex) {
-                String range = ex.getRequestHeaders().getFirst("Range");
-                String ifRange = ex.getRequestHeaders().getFirst("If-Range");
-                log.add(new Seen(ex.getRequestMethod(), range, ifRange));
-                Integer status = alwaysStatus != 0 ? Integer.valueOf(alwaysStatus) : statuses.poll();
-                if (status != null) {
-                    if (retryAfter != null) {
-                        ex.getResponseHeaders().add("Retry-After", retryAfter);
-                    }
-                    byte[] msg = ("status " + status).getBytes();
-                    ex.sendResponseHeaders(status, msg.length);
-                    ex.getResponseBody().write(msg);
-                    return;
-                }
-                byte[] body = content;
-                boolean partial = range != null && !ignoreRanges && range.startsWith("bytes=")
-                        && (ifRange == null || ifRange.equals(etag) || ifRange.equals(lastModified));
-                if (etag != null && !(partial && noValidatorsOn206)) {
-                    ex.getResponseHeaders().add("ETag", etag);
-                }
-                if (lastModified != null && !(partial && noValidatorsOn206)) {
-                    ex.getResponseHeaders().add("Last-Modified", lastModified);
-                }
-                if (!ignoreRanges) {
-                    ex.getResponseHeaders().add("Accept-Ranges", "bytes");
-                }
-                if (range == null && partialWithoutRange.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    int len = Math.min(100, body.length);
-                    ex.getResponseHeaders().add("Content-Range", "bytes 0-" + (len - 1) + "/" + body.length);
-                    send(ex, 206, body, 0, len);
-                    return;
-                }
-                if (partial) {
-                    String[] ab = range.substring(6).split("-", -1);
-                    long first = Long.parseLong(ab[0]);
-                    long last = ab[1].isEmpty() ? body.length - 1 : Math.min(Long.parseLong(ab[1]), body.length - 1);
-                    if (first >= body.length) {
-                        ex.getResponseHeaders().add("Content-Range", "bytes */" + body.length);
-                        ex.sendResponseHeaders(416, -1);
-                        return;
-                    }
-                    ex.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + body.length);
-                    if (first == holdFrom) {
-                        sendHeld(ex, body, (int) first, (int) (last - first + 1));
-                        return;
-                    }
-                    if (holdFrom >= 0 && first > holdFrom) {
-                        release.countDown();
-                    }
-                    send(ex, 206, body, (int) first, (int) (last - first + 1));
-                    return;
-                }
-                send(ex, 200, body, 0, body.length);
-            } catch (IOException clientWentAway) {
-                // the client aborts exchanges it does not read to the end
-            }
-        }
-
-        private void send(HttpExchange ex, int status, byte[] body, int off, int len) throws IOException {
-            if (len == 0) {
-                ex.sendResponseHeaders(status, -1);
-                return;
-            }
-            ex.sendResponseHeaders(status, chunked ? 0 : len);
-            OutputStream out = ex.getResponseBody();
-            for (int at = off; at < off + len; at += 16 << 10) {
-                out.write(body, at, Math.min(16 << 10, off + len - at));
-            }
-        }
-
-        /** The held connection: its first bytes, then the rest once {@link #release} opens. */
-        private void sendHeld(HttpExchange ex, byte[] body, int off, int len) throws IOException {
-            ex.sendResponseHeaders(206, len);
-            OutputStream out = ex.getResponseBody();
-            out.write(body, off, HELD_BYTES);
-            out.flush();
-            try {
-                // bounded: a client that never takes the range over fails the test, not hangs it
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            for (int at = off + HELD_BYTES; at < off + len; at += 16 << 10) {
-                out.write(body, at, Math.min(16 << 10, off + len - at));
-            }
-        }
-
-        @Override
-        public void close() {
-            http.stop(0);
-            pool.shutdownNow();
-        }
-    }
-
-    // ---- a listener that records what it is told ------------------------------------------------
-
-    static class Recorder implements TransferListener {
-        final List<ResponseHead> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<ResponseHead> errorHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<Integer> planSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** [segment index, written bytes] of each progress record, in the order reported. */
-        final List<List<Integer>> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** [segment index, durable bytes] in the order reported. */
-        final List<List<Integer>> durables = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** [segment index, bytes kept] of each repair at resume. */
-        final List<List<Integer>> cutBacks = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** [segment split, new segment, its start, its end] of each split. */
-        final List<List<Integer>> splits = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** The segments the listener was told of (planned, stored or split off)... */
-        final java.util.Set<Integer> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        /** ...and those whose progress came before that: a store would have no row for it. */
-        final List<Integer> unknownProgress = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final AtomicInteger integrityMismatches = new AtomicInteger();
-        final AtomicInteger waits = new AtomicInteger();
-        final AtomicInteger attempts = new AtomicInteger();
-        final java.util.concurrent.atomic.AtomicLong arrived = new java.util.concurrent.atomic.AtomicLong();
-        volatile Consumer<String> onWaiting = reason -> { };
-        /** The retry window's start as stored before, or null. */
-        volatile Instant storedWindow;
-        /** Each change of the retry window reported (empty: closed). */
-        final List<java.util.Optional<Instant>> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** When set, "planned" is added to it (to order it among a recording disk's operations). */
-        volatile List<String> events;
-        /** Refuse more than this many body bytes with a quota failure, as the daemon's budget does. */
-        volatile long quotaBytes = Long.MAX_VALUE;
-        /** The store describes no earlier body of the record (until one is planned). */
-        volatile boolean firstBody;
-
-        @Override
-        public boolean describesEarlierBody() {
-            return !firstBody;
-        }
-
-        @Override
-        public void headReceived(ResponseHead head) {
-            heads.add(head);
-        }
-
-        @Override
-        public void errorResponse(ResponseHead head) {
-            errorHeads.add(head);
-        }
-
-        @Override
-        public void planned(List<Segment> plan) {
-            firstBody = false; // from now on the store describes a body
-            planSizes.add(plan.size());
-            plan.forEach(s -> known.add(s.index()));
-            if (events != null) {
-                events.add("planned");
-            }
-        }
-
-        @Override
-        public Instant retryWindowStart() {
-            return storedWindow;
-        }
-
-        @Override
-        public void retryWindow(Instant since) {
-            windows.add(java.util.Optional.ofNullable(since));
-        }
-
-        @Override
-        public void bytesArrived(int n) throws TransferFailure.Permanent {
-            if (arrived.addAndGet(n) > quotaBytes) {
-                throw new TransferFailure.Permanent(FailureKind.QUOTA, "over the quota", 0, null);
-            }
-        }
-
-        @Override
-        public void progress(Segment segment, long written, int blk, int crc) {
-            if (!known.contains(segment.index())) {
-                unknownProgress.add(segment.index());
-            }
-            progress.add(List.of(segment.index(), (int) written));
-        }
-
-        @Override
-        public void durable(int[] segments, long[] bytes, boolean force) {
-            for (int i = 0; i < segments.length; i++) {
-                durables.add(List.of(segments[i], (int) bytes[i]));
-            }
-        }
-
-        @Override
-        public void split(Segment from, Segment added) {
-            splits.add(List.of(from.index(), added.index(), (int) added.start(), (int) added.end()));
-            known.add(added.index());
-        }
-
-        @Override
-        public void cutBack(Segment segment, long bytes) {
-            cutBacks.add(List.of(segment.index(), (int) bytes));
-        }
-
-        long lastDurable(int index) {
-            long last = -1;
-            for (List<Integer> c : durables) {
-                if (c.get(0) == index) {
-                    last = c.get(1);
-                }
-            }
-            return last;
-        }
-
-        @Override
-        public void restarted(String reason) {
-            restarts.add(reason);
-        }
-
-        @Override
-        public void integrityMismatch() {
-            integrityMismatches.incrementAndGet();
-        }
-
-        @Override
-        public void waiting(String reason, Instant nextAttempt) {
-            waits.incrementAndGet();
-            onWaiting.accept(reason);
-        }
-
-        @Override
-        public void attempting() {
-            attempts.incrementAndGet();
-        }
-
-        @Override
-        public void uploaded(long bytes) {
-        }
     }
 }

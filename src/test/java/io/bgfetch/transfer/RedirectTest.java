@@ -36,7 +36,7 @@ class RedirectTest {
     private RedirectingOrigin origin;
     private TestServer cdn;
     private final HttpTransport http = new HttpTransport(Downloads.SETTINGS, "test");
-    private final RecordDownloadTest.Recorder listener = new RecordDownloadTest.Recorder();
+    private final Recorder listener = new Recorder();
     private Path body;
 
     @BeforeEach

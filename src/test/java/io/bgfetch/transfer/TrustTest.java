@@ -37,7 +37,7 @@ class TrustTest {
     Path tmp;
 
     private final HttpTransport http = new HttpTransport(Downloads.SETTINGS, "test");
-    private final RecordDownloadTest.Recorder listener = new RecordDownloadTest.Recorder();
+    private final Recorder listener = new Recorder();
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -60,7 +60,7 @@ class TrustTest {
         return Downloads.run(http, Downloads.get(url, tmp.resolve("body"), Duration.ofHours(1), network, null), listener);
     }
 
-    private static Outcome.Failed failedAtOnce(Outcome outcome, RecordDownloadTest.Recorder listener) {
+    private static Outcome.Failed failedAtOnce(Outcome outcome, Recorder listener) {
         Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
         assertEquals(FailureKind.FETCH_ERROR, failed.kind(), failed.message());
         assertEquals(0, listener.waits.get(), "not retried");
