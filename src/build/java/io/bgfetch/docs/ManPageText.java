@@ -59,7 +59,7 @@ final class ManPageText {
                     + "daemon downloads again."),
             new Entry("BGFETCH_SYNC_INTERVAL", "A body's written bytes are fsynced and marked durable at least this "
                     + "often (default 5s)..."),
-            new Entry("BGFETCH_SYNC_BYTES", "...or after this many bytes of it, whichever comes first (default 256MiB, "
+            new Entry("BGFETCH_SYNC_BYTES", "...or after this many bytes of it, whichever comes first (default 1GiB, "
                     + "at least 64KiB), which bounds what a power loss makes the daemon download again. A complete body "
                     + "is fsynced just after its record is done; after an unclean stop the next daemon checks what was "
                     + "not yet durable against its checksums before it answers."),

@@ -18,7 +18,7 @@ import java.util.Map;
  * <li>{@code BGFETCH_CHECKPOINT_BYTES}: progress is recorded, with the block's CRC32C, at least this often per
  *     connection (4MiB; at least 64KiB): what a killed daemon downloads again</li>
  * <li>{@code BGFETCH_SYNC_INTERVAL}, {@code BGFETCH_SYNC_BYTES}: a body's written bytes are fsynced at least
- *     this often, or after this many bytes of it (5s, 256MiB): what a power loss makes it download again</li>
+ *     this often, or after this many bytes of it (5s, 1GiB): what a power loss makes it download again</li>
  * <li>{@code BGFETCH_QUOTA}: the most body bytes the store may hold (unlimited)</li>
  * <li>{@code BGFETCH_MAX_TRANSFERS}: the most records transferred at once over all fetches; the
  *     others wait their turn, shared fairly between fetches (16)</li>

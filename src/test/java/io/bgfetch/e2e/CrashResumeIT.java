@@ -84,7 +84,7 @@ class CrashResumeIT extends EndToEndTest {
 
     /**
      * The bound the README states, with the default tuning (progress with a checksum every
-     * 4 MiB, fsync every 5 s or 256 MiB): a SIGKILL half way through a 256 MiB body costs at
+     * 4 MiB, fsync every 5 s or 1 GiB): a SIGKILL half way through a 256 MiB body costs at
      * most a few MiB, because the page cache keeps what was written and the checksums prove it.
      */
     @Test
