@@ -31,7 +31,7 @@ public final class Ownership {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("Uid:")) {
                     // real, effective, saved and file-system uid; no regular expression: every
-                    // client command asks, and a new JVM's first pattern costs it milliseconds
+                    // client command asks, and a new JVM runs the regex engine interpreted
                     StringTokenizer ids = new StringTokenizer(line.substring("Uid:".length()));
                     ids.nextToken();
                     return Integer.parseInt(ids.nextToken());

@@ -113,8 +113,7 @@ public final class RequestListParser {
     /**
      * The (stripped) line's fields: the runs of characters between spaces, tabs and the other
      * ASCII white space ({@code \s}). Not a regular expression: a client that has just
-     * started runs the regex engine interpreted, and compiling its first pattern alone cost a
-     * {@code fetch} several milliseconds.
+     * started runs the regex engine interpreted (see {@link HttpToken}).
      */
     static List<String> fields(String line) {
         List<String> fields = new ArrayList<>(1);
